@@ -1,0 +1,71 @@
+/**
+ * One sample of the machine for a callback: what it is, how busy it is, its disks and
+ * network interfaces, who is logged on and its busiest processes. Every value is fitted to
+ * the callback schema, and a source that fails or stalls leaves its values empty instead of
+ * costing the whole sample.
+ */
+import { loadavg } from 'node:os';
+
+import { MAX_PROCESSES_PER_CALLBACK, type MachineSample } from '../protocol/callback-schema.js';
+import { createAccountNamer } from './account-names.js';
+import { measureLinuxCpuWindow, type CpuWindow } from './cpu-window.js';
+import { measurePortableCpuWindow } from './cpu-window-portable.js';
+import { readDisks } from './disk-list.js';
+import { dnsDomainOf } from './fqdn.js';
+import { readInterfaces } from './interface-list.js';
+import { readMachineFacts } from './machine-facts.js';
+import { nonNegativeInteger, nonNegativeOrNull } from './sample-limits.js';
+import { readSessions } from './session-list.js';
+
+/** How long CPU use is measured for, machine and processes alike. */
+const cpuSampleMillis = 1_000;
+
+/** Samples this machine: CPU over 1 s, then the rest; keeps the `maxProcesses` busiest
+ * processes (default and ceiling MAX_PROCESSES_PER_CALLBACK). Sizes are in bytes. */
+export async function collectMachineSample(
+  options: { maxProcesses?: number } = {},
+): Promise<MachineSample> {
+  const requested = options.maxProcesses ?? MAX_PROCESSES_PER_CALLBACK;
+  const maxProcesses = Math.min(MAX_PROCESSES_PER_CALLBACK, nonNegativeInteger(requested));
+
+  // CPU comes first, while the agent only waits, so that its own work on the rest of the
+  // sample does not count as the machine's.
+  const window = await measureCpuWindow(maxProcesses);
+  const sampledAt = new Date().toISOString();
+  const [machine, disks, interfaces] = await Promise.all([
+    readMachineFacts(window.bootedAtMillis),
+    readDisks(),
+    readInterfaces(),
+  ]);
+
+  const dnsDomain = dnsDomainOf(machine.fqdn, machine.hostname);
+  const namer = await createAccountNamer(machine.hostname, dnsDomain);
+  const [users, processes] = await Promise.all([
+    readSessions(namer),
+    window.describeProcesses(namer),
+  ]);
+  return {
+    sampledAt,
+    machine,
+    cpuPercent: window.cpuPercent,
+    load1: readLoad1(),
+    disks,
+    interfaces,
+    users,
+    processes,
+  };
+}
+
+async function measureCpuWindow(maxProcesses: number): Promise<CpuWindow> {
+  if (process.platform === 'linux') {
+    // A locked-down container may hide /proc; systeminformation has other ways in.
+    const window = await measureLinuxCpuWindow(cpuSampleMillis, maxProcesses).catch(() => null);
+    if (window) return window;
+  }
+  return measurePortableCpuWindow(cpuSampleMillis, maxProcesses);
+}
+
+function readLoad1(): number | null {
+  // Windows has no load average; Node reports zero there, which would read as an idle machine.
+  return process.platform === 'win32' ? null : nonNegativeOrNull(loadavg()[0]);
+}
