@@ -1,0 +1,73 @@
+/**
+ * Shapes of the hub's JSON API (version 1) as the web UI reads them. Numbers that come from
+ * samples are null until the machine's first callback has been stored.
+ */
+import type { MachineSample } from '../../protocol/callback-schema';
+
+export type {
+  DiskInfo,
+  InterfaceInfo,
+  LoggedInUser,
+  ProcessSample,
+} from '../../protocol/callback-schema';
+export type { MachineSample };
+
+export interface SessionUser {
+  name: string;
+  /** 'administrator' for now; more roles arrive with policies. */
+  role: string;
+  /** True while the password is one an administrator or the console set. */
+  mustChangePassword: boolean;
+}
+
+export interface SessionBody {
+  user: SessionUser;
+}
+
+/** One row of the machine list. Byte counts are bytes; percentages are 0 to 100. */
+export interface MachineSummary {
+  id: string;
+  hostname: string;
+  fqdn: string;
+  os: string;
+  lastSeenAt: string; // ISO 8601
+  cpuPercent: number | null;
+  cpuCount: number;
+  memoryTotalBytes: number | null;
+  memoryUsedBytes: number | null;
+  diskTotalBytes: number | null;
+  diskUsedBytes: number | null;
+  userCount: number;
+}
+
+export interface MachineListBody {
+  machines: MachineSummary[];
+}
+
+export interface MachineDetail extends MachineSummary {
+  cpuModel: string;
+  kernel: string;
+  arch: string;
+  bootedAt: string | null; // ISO 8601
+  firstSeenAt: string; // ISO 8601
+}
+
+/** One point of a machine's history, oldest first in the list the hub returns. */
+export interface HistoryPoint {
+  at: string; // ISO 8601
+  cpuPercent: number | null;
+  memoryUsedBytes: number | null;
+  diskUsedBytes: number | null;
+}
+
+export interface MachineBody {
+  machine: MachineDetail;
+  latest: MachineSample | null;
+  history: HistoryPoint[];
+}
+
+/** The body of every API error; `code` is stable, `message` is for people. */
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+}

@@ -1,0 +1,74 @@
+/**
+ * The hub's JSON API as plain functions. Every call resolves to an `ApiResult`; expected
+ * failures (wrong password, a machine that is gone, the hub being unreachable) are values,
+ * so pages decide what to show instead of catching.
+ */
+import type { ApiErrorBody, MachineBody, MachineListBody, SessionBody } from './api-types';
+
+export type ApiResult<T> =
+  { kind: 'ok'; value: T } | { kind: 'error'; status: number; code: string; message: string };
+
+/** Stands in for a status when the request never got an HTTP answer. */
+const NO_RESPONSE_STATUS = 0;
+
+const API_ROOT = '/api/v1';
+
+// The hub's CSRF guard refuses cookie-authenticated state changes without this header;
+// a cross-site form cannot set it, so its presence shows the request came from this app.
+const STATE_CHANGE_HEADERS = { 'X-Strata-Request': '1' };
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') Object.assign(headers, STATE_CHANGE_HEADERS);
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+
+  let response: Response;
+  try {
+    response = await fetch(API_ROOT + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    return failure(NO_RESPONSE_STATUS, 'network_error', 'The hub cannot be reached.');
+  }
+
+  if (!response.ok) return failure(response.status, ...(await readError(response)));
+  // 204 carries no body; only calls typed `void` get one.
+  if (response.status === 204) return { kind: 'ok', value: undefined as T };
+  try {
+    return { kind: 'ok', value: (await response.json()) as T };
+  } catch {
+    return failure(
+      response.status,
+      'bad_response',
+      'The hub sent an answer this page cannot read.',
+    );
+  }
+}
+
+async function readError(response: Response): Promise<[string, string]> {
+  try {
+    const body = (await response.json()) as Partial<ApiErrorBody>;
+    if (typeof body.code === 'string') return [body.code, body.message ?? body.code];
+  } catch {
+    // A proxy in front of the hub may answer with HTML; fall through to a generic message.
+  }
+  return ['http_' + response.status, `The hub answered ${response.status}.`];
+}
+
+function failure(status: number, code: string, message: string): ApiResult<never> {
+  return { kind: 'error', status, code, message };
+}
+
+export const api = {
+  getSession: () => request<SessionBody>('GET', '/session'),
+  signIn: (name: string, password: string) =>
+    request<SessionBody>('POST', '/session', { name, password }),
+  signOut: () => request<void>('DELETE', '/session'),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<void>('POST', '/session/password', { currentPassword, newPassword }),
+  listMachines: () => request<MachineListBody>('GET', '/machines'),
+  getMachine: (id: string) => request<MachineBody>('GET', `/machines/${encodeURIComponent(id)}`),
+};

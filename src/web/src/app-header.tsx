@@ -1,0 +1,66 @@
+/**
+ * The top of every signed-in page: product name, navigation, the user, sign-out, and, while
+ * the user still has a password someone else set, a banner asking them to choose their own.
+ */
+import { useState } from 'react';
+import { api } from './api';
+import type { SessionUser } from './api-types';
+import { HOME_HASH } from './use-hash-route';
+
+const PASSWORD_HASH = '#/password';
+
+interface AppHeaderProps {
+  user: SessionUser;
+  showPasswordBanner: boolean;
+  onSignedOut: () => void;
+}
+
+export function AppHeader({ user, showPasswordBanner, onSignedOut }: AppHeaderProps) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const signOut = async () => {
+    setBusy(true);
+    const result = await api.signOut();
+    setBusy(false);
+    // 401 means the session had already ended, which is what signing out wants anyway.
+    if (result.kind === 'ok' || result.status === 401) onSignedOut();
+    else setError(`Sign-out failed: ${result.message}`);
+  };
+
+  return (
+    <header>
+      <div className="app-header">
+        <a className="brand" href={HOME_HASH}>
+          Strata
+        </a>
+        <nav aria-label="Main">
+          <a href={HOME_HASH}>Machines</a>
+        </nav>
+        <div className="account">
+          {error !== null && (
+            <span role="alert" className="error">
+              {error}
+            </span>
+          )}
+          <span className="account-name" title={`Role: ${user.role}`}>
+            {user.name}
+          </span>
+          <a href={PASSWORD_HASH}>Change password</a>
+          <button type="button" onClick={() => void signOut()} disabled={busy}>
+            Sign out
+          </button>
+        </div>
+      </div>
+      {showPasswordBanner && (
+        // The first administrator's password, or one reset from the console, is known to
+        // whoever set it; the banner stays until the user picks one only they know.
+        <div className="banner" role="region" aria-label="Password change required">
+          <strong>Choose your own password.</strong>{' '}
+          <span>The one you signed in with was set for you.</span>{' '}
+          <a href={PASSWORD_HASH}>Change your password now</a>
+        </div>
+      )}
+    </header>
+  );
+}
