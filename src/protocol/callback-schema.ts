@@ -96,7 +96,7 @@ export interface CallbackV1 extends MachineSample {
   agentVersion: string;
 }
 
-const isoOrNull = { anyOf: [{ type: 'string', maxLength: 40 }, { type: 'null' }] };
+const isoOrNull = { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] };
 const shortText = { type: 'string', maxLength: 256 };
 const count = { type: 'number', minimum: 0 };
 

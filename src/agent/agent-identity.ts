@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  openActivationResponse,
+  buildActivationRequest,
+  type ComponentKind,
+} from '../protocol/activation.js';
+import { parseActivationToken } from '../protocol/activation-token.js';
+import { verifyCertificate } from '../protocol/certificate-authority.js';
+import type { KeyPairPem } from '../protocol/key-pair.js';
+import { writeFileDurably } from '../shared/atomic-file.js';
+import { ConfigError } from '../shared/errors.js';
+
+/** What an activated component keeps: who it is, whom it trusts, and its policy. */
+export interface ComponentIdentity {
+  componentId: string;
+  hubId: string;
+  hubUrl: string;
+  caCertificatePem: string;
+  certificatePem: string;
+  hubCertificatePem: string;
+  hubPublicKeyPem: string;
+  policy: Record<string, unknown>;
+}
+
+const identityFile = 'identity.json';
+
+/** The saved identity, or null when this component has never been activated. */
+export async function loadIdentity(dataDir: string): Promise<ComponentIdentity | null> {
+  const text = await readFile(join(dataDir, identityFile), 'utf8').catch(() => null);
+  return text ? (JSON.parse(text) as ComponentIdentity) : null;
+}
+
+/**
+ * Activates against a hub with an administrator's token, checks everything the hub sends,
+ * and only then saves the new identity: a failed activation leaves any old one in place.
+ */
+export async function activate(options: {
+  dataDir: string;
+  hubUrl: string;
+  token: string;
+  kind: ComponentKind;
+  name: string;
+  keys: KeyPairPem;
+}): Promise<ComponentIdentity> {
+  const token = parseActivationToken(options.token);
+  if (!token) {
+    throw new ConfigError(
+      'that is not an activation token (they look like sat1.xxxx.yyyy); create one with ' +
+        '`strata admin activation-token create` on the hub',
+    );
+  }
+  const request = buildActivationRequest(
+    {
+      tokenSecret: token.secret,
+      kind: options.kind,
+      name: options.name,
+      publicKeyPem: options.keys.publicKeyPem,
+    },
+    options.keys.privateKeyPem,
+  );
+  const response = await fetch(new URL('/api/v1/activate', options.hubUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(request),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
+  if (!response.ok) {
+    throw new ConfigError(
+      `the hub refused activation (${body.code ?? response.status}): ${body.message ?? ''}`,
+    );
+  }
+
+  const contents = await openActivationResponse(
+    body as Parameters<typeof openActivationResponse>[0],
+    {
+      caPin: token.caPin,
+      ...options.keys,
+    },
+  );
+  const hub = await verifyCertificate(
+    contents.hubCertificatePem,
+    (body as { caCertificatePem: string }).caCertificatePem,
+  );
+  const identity: ComponentIdentity = {
+    componentId: contents.componentId,
+    hubId: contents.hubId,
+    hubUrl: options.hubUrl,
+    caCertificatePem: (body as { caCertificatePem: string }).caCertificatePem,
+    certificatePem: contents.certificatePem,
+    hubCertificatePem: contents.hubCertificatePem,
+    hubPublicKeyPem: hub.publicKeyPem,
+    policy: contents.policy,
+  };
+  await writeFileDurably(join(options.dataDir, identityFile), JSON.stringify(identity, null, 2));
+  return identity;
+}

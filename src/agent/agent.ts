@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { CallbackV1, MachineSample } from '../protocol/callback-schema.js';
+import { ChannelClient } from '../protocol/channel-client.js';
+import { httpTransport } from '../protocol/http-transport.js';
+import { loadOrCreateKeyPair } from '../protocol/key-pair.js';
+import { ConfigError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { strataVersion } from '../shared/version.js';
+import { activate, loadIdentity, type ComponentIdentity } from './agent-identity.js';
+import { CallbackSpool } from './callback-spool.js';
+import { collectMachineSample } from './machine-sample.js';
+
+/** Wait after a failed delivery before trying again, unless the hub says otherwise: 60 s. */
+const retryAfterFailureMillis = 60_000;
+
+// Refusals that no retry can fix for this callback: it is set aside, counted, and skipped.
+const permanentRefusals = new Set(['invalid_callback', 'oversized', 'malformed']);
+
+export interface AgentOptions {
+  dataDir: string;
+  /** Needed on first start only, with `token`; later the saved identity is used. */
+  hubUrl?: string;
+  token?: string;
+  name?: string;
+  logger: Logger;
+  /** Takes the machine sample; injected by tests that need many callbacks fast. */
+  sample?: () => Promise<MachineSample>;
+}
+
+export type FlushResult =
+  | { status: 'delivered'; delivered: number }
+  | { status: 'pending'; delivered: number; reason: string; retryAfterMillis: number };
+
+export interface RunningAgent {
+  identity: ComponentIdentity;
+  spool: CallbackSpool;
+  /** Samples now and delivers everything waiting; resolves when that attempt ends. */
+  callbackNow(): Promise<FlushResult>;
+  stop(): Promise<void>;
+}
+
+/** Starts an agent: activates it if needed, calls back at once, then on the policy interval. */
+export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
+  const log = options.logger.child({ component: 'agent' });
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const keys = await loadOrCreateKeyPair(join(options.dataDir, 'agent-key.pem'));
+  const identity = await ensureIdentity(options, keys);
+  log.info({ componentId: identity.componentId, hub: identity.hubUrl }, 'agent ready');
+
+  const spool = new CallbackSpool(join(options.dataDir, 'spool'));
+  const client = new ChannelClient({
+    componentId: identity.componentId,
+    privateKeyPem: keys.privateKeyPem,
+    recipientId: identity.hubId,
+    recipientPublicKeyPem: identity.hubPublicKeyPem,
+    transport: httpTransport(identity.hubUrl),
+  });
+  const sample = options.sample ?? (() => collectMachineSample());
+  const intervalMillis = Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<FlushResult> | null = null;
+  let stopped = false;
+
+  const cycle = async (): Promise<FlushResult> => {
+    const callback: CallbackV1 = {
+      schema: 'strata.callback.v1',
+      callbackId: randomUUID(),
+      agentVersion: strataVersion,
+      ...(await sample()),
+    };
+    await spool.add(callback);
+    const result = await deliverSpool(spool, client, log);
+    if (result.status === 'pending') {
+      log.warn(
+        { reason: result.reason, waiting: (await spool.names()).length },
+        'callback kept for later',
+      );
+    }
+    return result;
+  };
+
+  const schedule = (delayMillis: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void callbackNow().then((result) =>
+        schedule(
+          result.status === 'pending'
+            ? Math.min(result.retryAfterMillis, intervalMillis)
+            : intervalMillis,
+        ),
+      );
+    }, delayMillis);
+  };
+
+  const callbackNow = async (): Promise<FlushResult> => {
+    // One cycle at a time: a timer firing during a manual callback waits for it.
+    while (running) await running.catch(() => undefined);
+    running = cycle().catch((error: unknown) => {
+      log.error({ err: error }, 'callback cycle failed');
+      return {
+        status: 'pending',
+        delivered: 0,
+        reason: String(error),
+        retryAfterMillis: retryAfterFailureMillis,
+      } as const;
+    });
+    try {
+      return await running;
+    } finally {
+      running = null;
+    }
+  };
+
+  const first = callbackNow();
+  void first.then((result) =>
+    schedule(
+      result.status === 'pending'
+        ? Math.min(result.retryAfterMillis, intervalMillis)
+        : intervalMillis,
+    ),
+  );
+
+  return {
+    identity,
+    spool,
+    callbackNow,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running?.catch(() => undefined);
+      log.info('agent stopped');
+    },
+  };
+}
+
+async function ensureIdentity(
+  options: AgentOptions,
+  keys: { privateKeyPem: string; publicKeyPem: string },
+): Promise<ComponentIdentity> {
+  const saved = await loadIdentity(options.dataDir);
+  if (saved) return saved;
+  if (!options.hubUrl || !options.token) {
+    throw new ConfigError(
+      'this agent is not activated yet: pass --hub <url> and --token <activation token> ' +
+        '(create a token on the hub with `strata admin activation-token create`)',
+    );
+  }
+  return activate({
+    dataDir: options.dataDir,
+    hubUrl: options.hubUrl,
+    token: options.token,
+    kind: 'agent',
+    name: options.name ?? hostname(),
+    keys,
+  });
+}
+
+/** Sends waiting callbacks oldest first until all are acknowledged or the hub cannot take more. */
+async function deliverSpool(
+  spool: CallbackSpool,
+  client: ChannelClient,
+  log: Logger,
+): Promise<FlushResult> {
+  let delivered = 0;
+  for (const name of await spool.names()) {
+    const callback = await spool.read(name);
+    if (!callback) continue;
+    let result;
+    try {
+      result = await client.request('/api/v1/callbacks', callback);
+    } catch (error) {
+      return {
+        status: 'pending',
+        delivered,
+        reason: `hub unreachable: ${(error as Error).message}`,
+        retryAfterMillis: retryAfterFailureMillis,
+      };
+    }
+    if (result.kind === 'reply') {
+      const ack = result.body as { callbackId?: string };
+      if (ack.callbackId !== callback.callbackId)
+        throw new Error('the hub acknowledged another callback');
+      await spool.remove(name);
+      delivered++;
+      continue;
+    }
+    if (permanentRefusals.has(result.code)) {
+      log.error(
+        { code: result.code, callbackId: callback.callbackId, message: result.message },
+        'hub refused a callback for good; set aside',
+      );
+      await spool.setAside(name, 'refused_by_hub');
+      continue;
+    }
+    const retryAfterMillis = (result.retryAfterSeconds ?? retryAfterFailureMillis / 1000) * 1000;
+    return {
+      status: 'pending',
+      delivered,
+      reason: `${result.code}: ${result.message}`,
+      retryAfterMillis,
+    };
+  }
+  return { status: 'delivered', delivered };
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import {
+  sealActivationResponse,
+  verifyActivationProof,
+  type ActivationRequest,
+  type ActivationResponse,
+} from '../protocol/activation.js';
+import { MessageRejected } from '../protocol/rejection.js';
+import { recordChange } from './change-log.js';
+import { consumeActivationToken } from './activation-tokens.js';
+import type { HubContext } from './hub-context.js';
+
+/**
+ * Activates an agent or collector: checks its token and its proof of key possession, issues
+ * its certificate with its policy inside, and answers with the bundle sealed to its key.
+ */
+export async function activateComponent(
+  hub: HubContext,
+  body: unknown,
+): Promise<ActivationResponse & { componentId: string }> {
+  const request = parseRequest(body);
+  if (!verifyActivationProof(request)) throw new MessageRejected('bad_activation_proof');
+
+  const componentId = randomUUID();
+  const policy = { ...hub.defaultPolicy };
+  const certificate = await hub.store.transaction(async (tx) => {
+    // The token is checked before any signing work, so bad tokens cost the hub little.
+    const tokenId = await consumeActivationToken(tx, request.tokenSecret, request.kind);
+    if (!tokenId) throw new MessageRejected('bad_activation_token');
+    const certificate = await hub.identity.ca.issue({
+      subjectId: componentId,
+      kind: request.kind,
+      publicKeyPem: request.publicKeyPem,
+      policy,
+      now: new Date(hub.nowMillis()),
+    });
+    await tx.query(
+      `INSERT INTO components (id, kind, name, public_key_pem, certificate_pem,
+         certificate_serial, certificate_not_after, activation_token_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        componentId,
+        request.kind,
+        request.name,
+        request.publicKeyPem,
+        certificate.pem,
+        certificate.serial,
+        certificate.notAfter,
+        tokenId,
+      ],
+    );
+    await recordChange(tx, {
+      actor: 'system',
+      action: 'component.activate',
+      subject: componentId,
+      detail: { kind: request.kind, name: request.name, activationTokenId: tokenId },
+    });
+    return certificate;
+  });
+
+  const { identity } = hub;
+  const response = sealActivationResponse(
+    {
+      componentId,
+      certificatePem: certificate.pem,
+      hubId: identity.hubId,
+      hubCertificatePem: identity.hubCertificatePem,
+      policy,
+    },
+    request.publicKeyPem,
+    { certificatePem: identity.ca.certificatePem, privateKeyPem: identity.caKeys.privateKeyPem },
+  );
+  return { ...response, componentId };
+}
+
+function parseRequest(body: unknown): ActivationRequest {
+  const request = body as Partial<ActivationRequest> | null;
+  const strings = ['tokenSecret', 'name', 'publicKeyPem', 'requestedAt', 'proof'] as const;
+  if (typeof request !== 'object' || request === null) throw new MessageRejected('malformed');
+  for (const field of strings) {
+    const value = request[field];
+    if (typeof value !== 'string' || value.length === 0 || value.length > 8_192) {
+      throw new MessageRejected('malformed', `field ${field} is missing or too long`);
+    }
+  }
+  if (request.kind !== 'agent' && request.kind !== 'collector') {
+    throw new MessageRejected('malformed', 'kind must be agent or collector');
+  }
+  if ((request.name as string).length > 255)
+    throw new MessageRejected('malformed', 'name too long');
+  return request as ActivationRequest;
+}

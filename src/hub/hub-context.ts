@@ -1,0 +1,25 @@
+import type { ChannelServer } from '../protocol/channel-server.js';
+import type { RejectionCounter } from '../protocol/rejection.js';
+import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/store.js';
+import type { HubIdentity } from './hub-identity.js';
+
+/** Smallest callback interval a policy may set, in seconds (for tests and demos). */
+export const minCallbackIntervalSeconds = 10;
+/** Callback interval of the default policy, in seconds: hourly. */
+export const defaultCallbackIntervalSeconds = 3_600;
+
+/** What every part of a running hub shares. */
+export interface HubContext {
+  store: Store;
+  identity: HubIdentity;
+  channel: ChannelServer;
+  rejections: RejectionCounter;
+  log: Logger;
+  dataDir: string;
+  /** Policy given to newly activated agents until policies are managed from the hub. */
+  defaultPolicy: { callbackIntervalSeconds: number };
+  /** The hub's clock, injected so tests can move it (certificate expiry, session ends). */
+  nowMillis: () => number;
+  counters: { callbacksStored: number; callbacksDuplicate: number };
+}

@@ -1,0 +1,82 @@
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { MessageRejected, type RejectionReason } from '../protocol/rejection.js';
+import { HttpError } from '../shared/errors.js';
+import type { HubContext } from './hub-context.js';
+import { adminRoutes } from './routes/admin-routes.js';
+import { componentRoutes } from './routes/component-routes.js';
+import { machineRoutes } from './routes/machine-routes.js';
+import { peopleRoutes } from './routes/people-routes.js';
+import { findWebAssets, notBuiltPage } from './web-assets.js';
+
+// Requests from agents and collectors: refusals there are counted by reason.
+const componentPaths = ['/api/v1/activate', '/api/v1/channel/', '/api/v1/callbacks'];
+const isComponentPath = (url: string) => componentPaths.some((path) => url.startsWith(path));
+
+/** Builds the hub's HTTP app: API, component intake and the web UI. */
+export async function buildHubServer(hub: HubContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: hub.log.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+  }) as unknown as FastifyInstance;
+  await app.register(cookie);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const refusal = asRejection(error, request.url);
+    if (refusal) {
+      hub.rejections.add(refusal.code);
+      // Logged once, at warn, with the reason and the peer; never the body or any key.
+      hub.log.warn({ code: refusal.code, remote: request.ip, url: request.url }, refusal.message);
+      return reply.code(refusal.status).send({ code: refusal.code, message: refusal.message });
+    }
+    if (error instanceof HttpError) {
+      return reply.code(error.status).send({ code: error.code, message: error.message });
+    }
+    if (error.validation) {
+      return reply.code(400).send({ code: 'invalid_request', message: error.message });
+    }
+    if (error.statusCode && error.statusCode < 500) {
+      return reply
+        .code(error.statusCode)
+        .send({ code: error.code ?? 'bad_request', message: error.message });
+    }
+    hub.log.error({ err: error, url: request.url }, 'request failed');
+    return reply.code(500).send({ code: 'internal_error', message: 'the hub failed; see its log' });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  await app.register((scope) => componentRoutes(scope, hub));
+  await app.register((scope) => peopleRoutes(scope, hub));
+  await app.register((scope) => machineRoutes(scope, hub));
+  await app.register((scope) => adminRoutes(scope, hub));
+  await registerWebUi(app);
+  return app;
+}
+
+/** Turns a refusal of a component's message into its reason; null for other errors. */
+function asRejection(error: FastifyError, url: string): MessageRejected | null {
+  if (error instanceof MessageRejected) return error;
+  if (!isComponentPath(url)) return null;
+  const reason: RejectionReason | null =
+    error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+      ? 'oversized'
+      : error.statusCode === 400 || error.statusCode === 415
+        ? 'malformed'
+        : null;
+  return reason ? new MessageRejected(reason) : null;
+}
+
+async function registerWebUi(app: FastifyInstance) {
+  const root = findWebAssets();
+  if (root) await app.register(fastifyStatic, { root, wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET') {
+      return reply
+        .code(404)
+        .send({ code: 'not_found', message: `no route ${request.method} ${request.url}` });
+    }
+    if (!root) return reply.type('text/html').send(notBuiltPage);
+    return reply.sendFile('index.html');
+  });
+}

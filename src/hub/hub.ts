@@ -1,0 +1,129 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ChannelServer } from '../protocol/channel-server.js';
+import { RejectionCounter } from '../protocol/rejection.js';
+import { ConfigError } from '../shared/errors.js';
+import { createLogger, type Logger } from '../shared/logger.js';
+import { takePidLock } from '../shared/pid-lock.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { componentDirectory } from './component-directory.js';
+import { controlSocketName, startControlSocket } from './control-socket.js';
+import {
+  defaultCallbackIntervalSeconds,
+  minCallbackIntervalSeconds,
+  type HubContext,
+} from './hub-context.js';
+import { loadHubIdentity } from './hub-identity.js';
+import { buildHubServer } from './hub-server.js';
+import { ensureFirstAdministrator } from './people.js';
+
+/** Where the hub listens unless told otherwise: loopback only, port 8080. */
+export const defaultHubHost = '127.0.0.1';
+export const defaultHubPort = 8080;
+
+export interface HubOptions {
+  /** Folder for keys, the embedded store and the first password. */
+  dataDir: string;
+  /** A PostgreSQL server; without one the embedded store in `<dataDir>/store` is used. */
+  databaseUrl?: string;
+  host?: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  /** Callback interval given to new agents, in seconds (default 3600, at least 10). */
+  callbackIntervalSeconds?: number;
+  logger?: Logger;
+  nowMillis?: () => number;
+}
+
+export interface RunningHub {
+  url: string;
+  context: HubContext;
+  /** Set on the first start only: the generated password of the first administrator. */
+  firstAdministrator: { name: string; password: string; passwordFile: string } | null;
+  close(): Promise<void>;
+}
+
+/** Starts a hub: opens and migrates the store, loads its identity, and starts serving. */
+export async function startHub(options: HubOptions): Promise<RunningHub> {
+  const interval = options.callbackIntervalSeconds ?? defaultCallbackIntervalSeconds;
+  if (!Number.isFinite(interval) || interval < minCallbackIntervalSeconds) {
+    throw new ConfigError(`the callback interval must be at least ${minCallbackIntervalSeconds} s`);
+  }
+  const log = (options.logger ?? createLogger()).child({ component: 'hub' });
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const releaseLock = options.databaseUrl
+    ? async () => undefined
+    : await takePidLock(join(options.dataDir, 'hub.lock'), `the data folder ${options.dataDir}`);
+
+  let store: Store | null = null;
+  let app: FastifyInstance | null = null;
+  let control: FastifyInstance | null = null;
+  try {
+    const opened = await openStore({
+      databaseUrl: options.databaseUrl,
+      embeddedDir: join(options.dataDir, 'store'),
+    });
+    store = opened;
+    const identity = await loadHubIdentity(opened, options.dataDir);
+    const firstAdministrator = await ensureFirstAdministrator(opened, options.dataDir);
+    const nowMillis = options.nowMillis ?? Date.now;
+    const context: HubContext = {
+      store: opened,
+      identity,
+      channel: new ChannelServer({
+        recipientId: identity.hubId,
+        privateKeyPem: identity.hubKeys.privateKeyPem,
+        senders: componentDirectory(opened),
+        nowMillis,
+      }),
+      rejections: new RejectionCounter(),
+      log,
+      dataDir: options.dataDir,
+      defaultPolicy: { callbackIntervalSeconds: interval },
+      nowMillis,
+      counters: { callbacksStored: 0, callbacksDuplicate: 0 },
+    };
+    app = await buildHubServer(context);
+    const host = options.host ?? defaultHubHost;
+    await app.listen({ host, port: options.port ?? defaultHubPort });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    control = await startControlSocket(
+      join(options.dataDir, controlSocketName),
+      opened,
+      identity.caPin,
+    );
+    log.info(
+      { url, store: opened.location, storeKind: opened.kind, hubId: identity.hubId },
+      'hub started',
+    );
+
+    const running = { app, control, store: opened };
+    return {
+      url,
+      context,
+      firstAdministrator,
+      async close() {
+        await running.control.close();
+        await running.app.close();
+        await running.store.close();
+        await releaseLock();
+        log.info('hub stopped');
+      },
+    };
+  } catch (error) {
+    await control?.close().catch(() => undefined);
+    await app?.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
+    await releaseLock();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(
+        `port ${options.port ?? defaultHubPort} is already in use; stop what holds it or pass --port`,
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,96 @@
+import type { Queryable } from '../store/store.js';
+
+/** Most history points a machine page gets at once. */
+export const maxHistoryPoints = 500;
+
+const listColumns = `id, hostname, fqdn, os, last_seen_at, cpu_percent, cpu_count,
+  memory_total_bytes, memory_used_bytes, disk_total_bytes, disk_used_bytes, user_count,
+  cpu_model, kernel, arch, booted_at, first_seen_at`;
+
+interface MachineRow {
+  id: string;
+  hostname: string;
+  fqdn: string;
+  os: string;
+  last_seen_at: Date;
+  cpu_percent: number | null;
+  cpu_count: number;
+  memory_total_bytes: number | null;
+  memory_used_bytes: number | null;
+  disk_total_bytes: number | null;
+  disk_used_bytes: number | null;
+  user_count: number;
+  cpu_model: string;
+  kernel: string;
+  arch: string;
+  booted_at: Date | null;
+  first_seen_at: Date;
+}
+
+const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
+
+function toListItem(row: MachineRow) {
+  return {
+    id: row.id,
+    hostname: row.hostname,
+    fqdn: row.fqdn,
+    os: row.os,
+    lastSeenAt: iso(row.last_seen_at),
+    cpuPercent: row.cpu_percent,
+    cpuCount: row.cpu_count,
+    memoryTotalBytes: row.memory_total_bytes,
+    memoryUsedBytes: row.memory_used_bytes,
+    diskTotalBytes: row.disk_total_bytes,
+    diskUsedBytes: row.disk_used_bytes,
+    userCount: row.user_count,
+  };
+}
+
+export async function listMachines(db: Queryable) {
+  const rows = await db.query<MachineRow>(
+    `SELECT ${listColumns} FROM machines ORDER BY lower(hostname), id`,
+  );
+  return rows.map(toListItem);
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One machine with its latest sample and recent history (oldest first), or null. */
+export async function getMachine(db: Queryable, id: string) {
+  if (!uuidPattern.test(id)) return null;
+  const rows = await db.query<MachineRow & { latest_sample: unknown }>(
+    `SELECT ${listColumns}, latest_sample FROM machines WHERE id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return null;
+
+  const history = await db.query<{
+    sampled_at: Date;
+    cpu_percent: number;
+    memory_used_bytes: number;
+    disk_used_bytes: number;
+  }>(
+    `SELECT sampled_at, cpu_percent, memory_used_bytes, disk_used_bytes FROM (
+       SELECT * FROM machine_samples WHERE machine_id = $1 ORDER BY sampled_at DESC LIMIT $2
+     ) recent ORDER BY sampled_at`,
+    [id, maxHistoryPoints],
+  );
+  return {
+    machine: {
+      ...toListItem(row),
+      cpuModel: row.cpu_model,
+      kernel: row.kernel,
+      arch: row.arch,
+      bootedAt: iso(row.booted_at),
+      firstSeenAt: iso(row.first_seen_at),
+    },
+    latest: row.latest_sample ?? null,
+    history: history.map((point) => ({
+      at: iso(point.sampled_at),
+      cpuPercent: point.cpu_percent,
+      memoryUsedBytes: point.memory_used_bytes,
+      diskUsedBytes: point.disk_used_bytes,
+    })),
+  };
+}

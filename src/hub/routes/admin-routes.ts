@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../../shared/errors.js';
+import { createActivationToken } from '../activation-tokens.js';
+import { revokeComponent } from '../component-directory.js';
+import { createApiToken } from '../credentials.js';
+import { requireRole } from '../hub-auth.js';
+import type { HubContext } from '../hub-context.js';
+import { hubStatus, metricsText } from '../hub-status.js';
+import { roles, type Role } from '../people.js';
+
+const activationTokenSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      kind: { enum: ['agent', 'collector', 'any'], default: 'agent' },
+      uses: { type: 'integer', minimum: 1, maximum: 100_000, default: 1 },
+      expiresHours: { type: 'number', exclusiveMinimum: 0, maximum: 8_760, default: 24 },
+      label: { type: 'string', maxLength: 200 },
+    },
+  },
+};
+
+const apiTokenSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['role'],
+    properties: {
+      role: { enum: roles },
+      label: { type: 'string', maxLength: 200 },
+      expiresDays: { type: 'number', exclusiveMinimum: 0, maximum: 3_650 },
+    },
+  },
+};
+
+/** Administration over the API: tokens, revocation, status and metrics. */
+export async function adminRoutes(app: FastifyInstance, hub: HubContext) {
+  const admin = { preHandler: requireRole(hub, 'administrator') };
+  const viewer = { preHandler: requireRole(hub, 'viewer') };
+
+  app.post(
+    '/api/v1/activation-tokens',
+    { ...admin, schema: activationTokenSchema },
+    async (request) => {
+      const body = request.body as {
+        kind: 'agent' | 'collector' | 'any';
+        uses: number;
+        expiresHours: number;
+        label?: string;
+      };
+      return createActivationToken(hub.store, hub.identity.caPin, {
+        ...body,
+        actor: request.caller!.actor,
+      });
+    },
+  );
+
+  app.post('/api/v1/api-tokens', { ...admin, schema: apiTokenSchema }, async (request) => {
+    const body = request.body as { role: Role; label?: string; expiresDays?: number };
+    return createApiToken(hub.store, { ...body, actor: request.caller!.actor });
+  });
+
+  app.post('/api/v1/components/:id/revoke', admin, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (
+      !/^[0-9a-f-]{36}$/.test(id) ||
+      !(await revokeComponent(hub.store, id, request.caller!.actor))
+    ) {
+      throw new HttpError(404, 'component_not_found', `no active agent or collector with id ${id}`);
+    }
+    hub.channel.endSessionsOf(id);
+    hub.log.info({ componentId: id }, 'component revoked');
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/status', viewer, async () => hubStatus(hub.store, hub));
+
+  app.get('/metrics', viewer, async (_request, reply) => {
+    reply.type('text/plain; version=0.0.4');
+    return metricsText(await hubStatus(hub.store, hub));
+  });
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../../shared/errors.js';
+import { createWebSession, endWebSession, webSessionMillis } from '../../hub/credentials.js';
+import { csrfHeader, requireRole, sessionCookie } from '../hub-auth.js';
+import type { HubContext } from '../hub-context.js';
+import { changePassword, verifySignIn, type Person } from '../people.js';
+
+const signInSchema = {
+  body: {
+    type: 'object',
+    required: ['name', 'password'],
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 128 },
+      password: { type: 'string', minLength: 1, maxLength: 1024 },
+    },
+  },
+};
+
+const passwordSchema = {
+  body: {
+    type: 'object',
+    required: ['currentPassword', 'newPassword'],
+    additionalProperties: false,
+    properties: {
+      currentPassword: { type: 'string', maxLength: 1024 },
+      newPassword: { type: 'string', maxLength: 1024 },
+    },
+  },
+};
+
+const view = (person: Person) => ({
+  user: { name: person.name, role: person.role, mustChangePassword: person.mustChangePassword },
+});
+
+/** Sign-in, sign-out and password change for people using the web UI. */
+export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
+  app.post('/api/v1/session', { schema: signInSchema }, async (request, reply) => {
+    // Even sign-in needs the header: it stops a foreign page signing a browser in as someone else.
+    if (request.headers[csrfHeader] !== '1') {
+      throw new HttpError(403, 'csrf_header_missing', `send ${csrfHeader}: 1`);
+    }
+    const { name, password } = request.body as { name: string; password: string };
+    const person = await verifySignIn(hub.store, name, password);
+    if (!person) {
+      hub.log.warn({ name }, 'sign-in refused');
+      throw new HttpError(401, 'bad_credentials', 'wrong name or password');
+    }
+    const value = await createWebSession(hub.store, person);
+    reply.setCookie(sessionCookie, value, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: request.protocol === 'https',
+      path: '/',
+      maxAge: webSessionMillis / 1000,
+    });
+    hub.log.info({ name }, 'signed in');
+    return view(person);
+  });
+
+  app.get('/api/v1/session', { preHandler: requireRole(hub, 'viewer') }, async (request) => {
+    const caller = request.caller!;
+    if (caller.kind !== 'person')
+      throw new HttpError(400, 'not_a_person', 'tokens have no session');
+    return view(caller.person);
+  });
+
+  app.delete('/api/v1/session', async (request, reply) => {
+    const value = request.cookies[sessionCookie];
+    if (value) await endWebSession(hub.store, value);
+    reply.clearCookie(sessionCookie, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  app.post(
+    '/api/v1/session/password',
+    { schema: passwordSchema, preHandler: requireRole(hub, 'viewer') },
+    async (request, reply) => {
+      const caller = request.caller!;
+      if (caller.kind !== 'person') throw new HttpError(400, 'not_a_person', 'sign in first');
+      const body = request.body as { currentPassword: string; newPassword: string };
+      const result = await changePassword(
+        hub.store,
+        caller.person,
+        body.currentPassword,
+        body.newPassword,
+        hub.dataDir,
+      );
+      if (result.status === 'bad_credentials') {
+        throw new HttpError(401, 'bad_credentials', 'the current password is wrong');
+      }
+      if (result.status === 'weak_password') {
+        throw new HttpError(400, 'weak_password', 'choose a password of at least 12 characters');
+      }
+      return reply.code(204).send();
+    },
+  );
+}

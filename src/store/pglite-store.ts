@@ -1,0 +1,50 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import type { SqlParam, Store, Transaction } from './store.js';
+
+/**
+ * The embedded store: PostgreSQL compiled to WebAssembly, kept in a data folder.
+ * Only one process may open a folder at a time; the hub holds a lock file for that.
+ */
+export async function openPgliteStore(dataDir: string): Promise<Store> {
+  await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  return new PgliteStore(db, dataDir);
+}
+
+class PgliteStore implements Store {
+  readonly kind = 'embedded' as const;
+
+  constructor(
+    private readonly db: PGlite,
+    readonly location: string,
+  ) {}
+
+  async query<Row extends object>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    const result = await this.db.query<Row>(sql, params as unknown[]);
+    return result.rows;
+  }
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(wrapTransaction(tx)));
+  }
+
+  async execScript(sql: string): Promise<void> {
+    await this.db.exec(sql);
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.closed) await this.db.close();
+  }
+}
+
+function wrapTransaction(tx: PgliteTransaction): Transaction {
+  return {
+    async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {
+      return (await tx.query<Row>(sql, params as unknown[])).rows;
+    },
+    async execScript(sql: string) {
+      await tx.exec(sql);
+    },
+  };
+}

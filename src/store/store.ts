@@ -1,0 +1,28 @@
+/**
+ * One typed query layer over the embedded store (PGlite) and a PostgreSQL server.
+ * Every query is PostgreSQL SQL with `$1` parameters and runs unchanged on both.
+ */
+
+export type SqlParam = string | number | boolean | null | Date | Buffer | object;
+
+/** Anything that can run a query: the store itself or an open transaction. */
+export interface Queryable {
+  query<Row extends object>(sql: string, params?: readonly SqlParam[]): Promise<Row[]>;
+}
+
+/** An open transaction: queries plus whole scripts (for migrations). */
+export interface Transaction extends Queryable {
+  execScript(sql: string): Promise<void>;
+}
+
+export interface Store extends Queryable {
+  /** 'embedded' for PGlite in a data folder, 'postgres' for a PostgreSQL server. */
+  readonly kind: 'embedded' | 'postgres';
+  /** Where the data lives, without any password, for status lines and logs. */
+  readonly location: string;
+  /** Runs `work` in one transaction; commits when it returns, rolls back when it throws. */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements without parameters (migrations). */
+  execScript(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
