@@ -1,6 +1,11 @@
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
 import { MessageRejected, type RejectionReason } from '../protocol/rejection.js';
 import { HttpError } from '../shared/errors.js';
 import type { HubContext } from './hub-context.js';
@@ -17,8 +22,9 @@ const isComponentPath = (url: string) => componentPaths.some((path) => url.start
 /** Builds the hub's HTTP app: API, component intake and the web UI. */
 export async function buildHubServer(hub: HubContext): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: hub.log.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    loggerInstance: hub.log as FastifyBaseLogger,
+    // One line per request would drown the log at intake rates; refusals are logged instead.
+    logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
   await app.register(cookie);
 

@@ -1,0 +1,121 @@
+import { Command, Option } from 'commander';
+import { roles } from '../hub/people.js';
+import { runConsoleOperation } from './console-session.js';
+import { withCommonOptions, withStoreOption } from './common-options.js';
+import { integerOption, resolveSettings, type Settings } from './settings.js';
+
+type Flags = Partial<Settings> & { config?: string };
+
+function storeCommand(name: string): Command {
+  return withStoreOption(withCommonOptions(new Command(name)));
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function adminCommand(): Command {
+  const admin = new Command('admin').description(
+    'administer the hub from a shell: tokens, passwords, status (works with the hub running or not)',
+  );
+
+  admin.addCommand(
+    new Command('activation-token')
+      .description('activation tokens for agents and collectors')
+      .addCommand(
+        storeCommand('create')
+          .description('issue an activation token; prints it once')
+          .addOption(
+            new Option('--kind <kind>', 'who may use it')
+              .choices(['agent', 'collector', 'any'])
+              .default('agent'),
+          )
+          .option(
+            '--uses <n>',
+            'how many activations it allows',
+            integerOption('--uses', 1, 100_000),
+            1,
+          )
+          .option(
+            '--expires-hours <h>',
+            'hours until it expires',
+            integerOption('--expires-hours', 1, 8_760),
+            24,
+          )
+          .option('--label <text>', 'a note to recognise it by')
+          .action(
+            async (
+              flags: Flags & { kind: string; uses: number; expiresHours: number; label?: string },
+            ) => {
+              const { kind, uses, expiresHours, label } = flags;
+              const result = (await runConsoleOperation(
+                resolveSettings(flags),
+                'activation-token',
+                {
+                  kind,
+                  uses,
+                  expiresHours,
+                  label,
+                },
+              )) as { token: string; uses: number; expiresAt: string };
+              process.stdout.write(`${result.token}\n`);
+              process.stderr.write(
+                `(${result.uses} use(s), expires ${new Date(result.expiresAt).toISOString()})\n`,
+              );
+            },
+          ),
+      ),
+  );
+
+  admin.addCommand(
+    new Command('token')
+      .description('API tokens for programs (sent as Authorization: Bearer <token>)')
+      .addCommand(
+        storeCommand('create')
+          .description('issue an API token; prints it once')
+          .addOption(
+            new Option('--role <role>', 'what it may do').choices(roles).makeOptionMandatory(),
+          )
+          .option('--label <text>', 'a note to recognise it by')
+          .option(
+            '--expires-days <d>',
+            'days until it expires (default: never)',
+            integerOption('--expires-days', 1, 3_650),
+          )
+          .action(async (flags: Flags & { role: string; label?: string; expiresDays?: number }) => {
+            const { role, label, expiresDays } = flags;
+            const result = (await runConsoleOperation(resolveSettings(flags), 'api-token', {
+              role,
+              label,
+              expiresDays,
+            })) as { token: string };
+            process.stdout.write(`${result.token}\n`);
+          }),
+      ),
+  );
+
+  admin.addCommand(
+    new Command('password').description('passwords of people who sign in to the web UI').addCommand(
+      storeCommand('reset')
+        .description('set a new generated password; the person must change it at sign-in')
+        .argument('[name]', 'who', 'admin')
+        .action(async (name: string, flags: Flags) => {
+          const result = (await runConsoleOperation(resolveSettings(flags), 'password-reset', {
+            name,
+          })) as {
+            password: string;
+          };
+          process.stdout.write(`New password for ${name}: ${result.password}\n`);
+        }),
+    ),
+  );
+
+  admin.addCommand(
+    storeCommand('status')
+      .description('show the store and what it holds')
+      .action(async (flags: Flags) =>
+        print(await runConsoleOperation(resolveSettings(flags), 'status', {})),
+      ),
+  );
+  return admin;
+}

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { defaultHubHost, defaultHubPort, startHub, type RunningHub } from '../hub/hub.js';
+import { createLogger } from '../shared/logger.js';
+import { withCommonOptions, withStoreOption } from './common-options.js';
+import { integerOption, resolveSettings, type Settings } from './settings.js';
+import { stopOnSignals } from './signals.js';
+
+export function hubOptions(command: Command): Command {
+  return withStoreOption(withCommonOptions(command))
+    .option('--host <address>', `address to listen on (env STRATA_HOST, default ${defaultHubHost})`)
+    .option(
+      '--port <port>',
+      `port to listen on (env STRATA_PORT, default ${defaultHubPort})`,
+      integerOption('--port', 0, 65_535),
+    )
+    .option(
+      '--callback-interval <seconds>',
+      'callback interval for new agents (env STRATA_CALLBACK_INTERVAL, default 3600, at least 10)',
+      integerOption('--callback-interval', 10, 86_400),
+    );
+}
+
+export function hubCommand(): Command {
+  return hubOptions(new Command('hub'))
+    .description(
+      'run the hub: web UI, API and callback intake, on the embedded store or PostgreSQL',
+    )
+    .action(async (flags: Partial<Settings> & { config?: string }) => {
+      const settings = resolveSettings(flags);
+      const hub = await startHubWith(settings, createLogger());
+      printFirstSignIn(hub, process.stderr);
+      stopOnSignals(() => hub.close());
+    });
+}
+
+export function startHubWith(settings: Settings, logger: ReturnType<typeof createLogger>) {
+  return startHub({
+    dataDir: join(settings.dataDir, 'hub'),
+    databaseUrl: settings.databaseUrl,
+    host: settings.host,
+    port: settings.port,
+    callbackIntervalSeconds: settings.callbackIntervalSeconds,
+    logger,
+  });
+}
+
+/** Shows the first administrator's password once, on the start that created it. */
+export function printFirstSignIn(hub: RunningHub, out: NodeJS.WritableStream): void {
+  const first = hub.firstAdministrator;
+  if (!first) return;
+  out.write(
+    `\nFirst sign-in: name "${first.name}", password ${first.password}\n` +
+      `(shown once; also kept in ${first.passwordFile} until you change it)\n\n`,
+  );
+}

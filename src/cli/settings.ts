@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '../shared/errors.js';
+
+/** Settings shared by the commands; flags beat the environment, which beats the file. */
+export interface Settings {
+  dataDir: string;
+  databaseUrl?: string;
+  host?: string;
+  port?: number;
+  callbackIntervalSeconds?: number;
+}
+
+/** Base folder for all local state unless told otherwise: `.strata` in the working folder. */
+export const defaultDataDir = '.strata';
+
+const fileKeys = ['dataDir', 'databaseUrl', 'host', 'port', 'callbackIntervalSeconds'] as const;
+
+/**
+ * Resolves settings: command-line flags, then STRATA_* and DATABASE_URL variables, then the
+ * JSON file named by --config or STRATA_CONFIG.
+ */
+export function resolveSettings(flags: Partial<Settings> & { config?: string }): Settings {
+  const file = readConfigFile(flags.config ?? process.env.STRATA_CONFIG);
+  const env = process.env;
+  const pick = <K extends keyof Settings>(key: K, envValue: Settings[K] | undefined) =>
+    flags[key] ?? envValue ?? file[key];
+  const settings: Settings = {
+    dataDir: resolve(pick('dataDir', env.STRATA_DATA_DIR) ?? defaultDataDir),
+    databaseUrl: pick('databaseUrl', env.DATABASE_URL || undefined),
+    host: pick('host', env.STRATA_HOST),
+    port: pick('port', numberOrUndefined(env.STRATA_PORT, 'STRATA_PORT')),
+    callbackIntervalSeconds: pick(
+      'callbackIntervalSeconds',
+      numberOrUndefined(env.STRATA_CALLBACK_INTERVAL, 'STRATA_CALLBACK_INTERVAL'),
+    ),
+  };
+  return settings;
+}
+
+function readConfigFile(path: string | undefined): Partial<Settings> {
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot read the config file ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`the config file ${path} must hold a JSON object`);
+  }
+  const unknown = Object.keys(parsed).filter(
+    (key) => !(fileKeys as readonly string[]).includes(key),
+  );
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `unknown setting(s) in ${path}: ${unknown.join(', ')}; known: ${fileKeys.join(', ')}`,
+    );
+  }
+  return parsed as Partial<Settings>;
+}
+
+function numberOrUndefined(text: string | undefined, name: string): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new ConfigError(`${name} must be a number, not "${text}"`);
+  return value;
+}
+
+/** A commander option parser for whole numbers in a range, with an error that says which. */
+export function integerOption(name: string, min: number, max: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${text}"`);
+    }
+    return value;
+  };
+}
