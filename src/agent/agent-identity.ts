@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   openActivationResponse,
@@ -93,6 +93,7 @@ export async function activate(options: {
     hubPublicKeyPem: hub.publicKeyPem,
     policy: contents.policy,
   };
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   await writeFileDurably(join(options.dataDir, identityFile), JSON.stringify(identity, null, 2));
   return identity;
 }
