@@ -5,7 +5,7 @@ export function withCommonOptions(command: Command): Command {
   return command
     .option(
       '--data-dir <dir>',
-      'folder for keys, state and the embedded store (env STRATA_DATA_DIR)',
+      'folder for keys, state and the embedded store (env STRATA_DATA_DIR, default ./.strata)',
       undefined,
     )
     .option('--config <file>', 'JSON file of settings (env STRATA_CONFIG)');
