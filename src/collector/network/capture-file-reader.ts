@@ -29,61 +29,82 @@ export async function readCaptureFile(
 ): Promise<CaptureReadSummary> {
   const file = await open(path, 'r');
   try {
-    let window = Buffer.allocUnsafe(options.chunkBytes ?? defaultChunkBytes);
-    let windowFileOffset = 0;
-    let start = 0;
-    let end = (await file.read(window, 0, window.length, 0)).bytesRead;
-    let atEndOfFile = end < window.length;
-
-    const parser = end >= 4 ? parserFor(u32be(window, 0)) : undefined;
-    if (!parser) {
-      const message =
-        end >= 4 ? 'it is not a pcap or pcapng file' : 'it is too short to be a capture';
-      return { format: 'unknown', bytesRead: end, stopMessage: message };
-    }
-
-    for (;;) {
-      start = parser.parse(window, start, end, sink);
-      if (parser.stopMessage !== undefined) {
-        const at = windowFileOffset + start;
-        return {
-          format: parser.format,
-          bytesRead: at,
-          stopMessage: `${parser.stopMessage} (at byte ${at})`,
-        };
-      }
-      if (atEndOfFile) break;
-
-      // Slide the unread tail to the front, grow the window if one record needs more, refill.
-      window.copyWithin(0, start, end);
-      windowFileOffset += start;
-      end -= start;
-      start = 0;
-      if (parser.bytesWanted > window.length) {
-        const larger = Buffer.allocUnsafe(Math.max(parser.bytesWanted, window.length * 2));
-        window.copy(larger, 0, 0, end);
-        window = larger;
-      }
-      const { bytesRead } = await file.read(
-        window,
-        end,
-        window.length - end,
-        windowFileOffset + end,
-      );
-      end += bytesRead;
-      atEndOfFile = bytesRead === 0;
-    }
-
-    const bytesRead = windowFileOffset + end;
-    if (end > start) {
-      sink.skip('truncated_file');
-      const message = `the file ends inside a record (${end - start} bytes left over)`;
-      return { format: parser.format, bytesRead, stopMessage: message };
-    }
-    return { format: parser.format, bytesRead };
+    const source = async (into: Buffer, at: number, length: number, position: number) =>
+      (await file.read(into, at, length, position)).bytesRead;
+    return await readCapture(source, sink, options);
   } finally {
     await file.close();
   }
+}
+
+/** Reads a capture held in memory, with the same rules as a file. */
+export function readCaptureBytes(
+  bytes: Uint8Array,
+  sink: PacketSink,
+  options: { chunkBytes?: number } = {},
+): Promise<CaptureReadSummary> {
+  const source = async (into: Buffer, at: number, length: number, position: number) => {
+    const part = bytes.subarray(position, position + length);
+    into.set(part, at);
+    return part.length;
+  };
+  return readCapture(source, sink, options);
+}
+
+type ByteSource = (into: Buffer, at: number, length: number, position: number) => Promise<number>;
+
+async function readCapture(
+  read: ByteSource,
+  sink: PacketSink,
+  options: { chunkBytes?: number },
+): Promise<CaptureReadSummary> {
+  let window = Buffer.allocUnsafe(options.chunkBytes ?? defaultChunkBytes);
+  let windowFileOffset = 0;
+  let start = 0;
+  let end = await read(window, 0, window.length, 0);
+  let atEndOfFile = end < window.length;
+
+  const parser = end >= 4 ? parserFor(u32be(window, 0)) : undefined;
+  if (!parser) {
+    const message =
+      end >= 4 ? 'it is not a pcap or pcapng file' : 'it is too short to be a capture';
+    return { format: 'unknown', bytesRead: end, stopMessage: message };
+  }
+
+  for (;;) {
+    start = parser.parse(window, start, end, sink);
+    if (parser.stopMessage !== undefined) {
+      const at = windowFileOffset + start;
+      return {
+        format: parser.format,
+        bytesRead: at,
+        stopMessage: `${parser.stopMessage} (at byte ${at})`,
+      };
+    }
+    if (atEndOfFile) break;
+
+    // Slide the unread tail to the front, grow the window if one record needs more, refill.
+    window.copyWithin(0, start, end);
+    windowFileOffset += start;
+    end -= start;
+    start = 0;
+    if (parser.bytesWanted > window.length) {
+      const larger = Buffer.allocUnsafe(Math.max(parser.bytesWanted, window.length * 2));
+      window.copy(larger, 0, 0, end);
+      window = larger;
+    }
+    const bytesRead = await read(window, end, window.length - end, windowFileOffset + end);
+    end += bytesRead;
+    atEndOfFile = bytesRead === 0;
+  }
+
+  const bytesRead = windowFileOffset + end;
+  if (end > start) {
+    sink.skip('truncated_file');
+    const message = `the file ends inside a record (${end - start} bytes left over)`;
+    return { format: parser.format, bytesRead, stopMessage: message };
+  }
+  return { format: parser.format, bytesRead };
 }
 
 function parserFor(magic: number): CaptureFormatParser | undefined {
