@@ -4,11 +4,13 @@ import { Command, Option } from 'commander';
 import { activate, loadIdentity } from '../agent/agent-identity.js';
 import { loadOrCreateKeyPair } from '../protocol/key-pair.js';
 import { ConfigError } from '../shared/errors.js';
+import { analyzeCommand } from './analyze-command.js';
 import { withCommonOptions } from './common-options.js';
 import { resolveSettings, type Settings } from './settings.js';
 
 export function collectorCommand(): Command {
   return withCommonOptions(new Command('collector'))
+    .addCommand(analyzeCommand())
     .description('activate a collector against the hub (its intake roles are not built yet)')
     .addOption(
       new Option('--role <role>', 'what it does')
