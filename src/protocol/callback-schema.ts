@@ -4,6 +4,8 @@
  * `callbackJsonSchema` after decrypting it and rejects anything that does not fit.
  */
 
+import { callbackActivityProperties, type CallbackActivity } from './callback-activity.js';
+
 /** Largest number of processes one callback may carry; agents send the busiest first. */
 export const MAX_PROCESSES_PER_CALLBACK = 2_000;
 
@@ -76,8 +78,8 @@ export interface MachineFacts {
   bootedAt: string | null; // ISO 8601
 }
 
-/** What the agent measured at one moment. */
-export interface MachineSample {
+/** What the agent measured at one moment, and what happened since the previous callback. */
+export interface MachineSample extends CallbackActivity {
   sampledAt: string; // ISO 8601
   machine: MachineFacts;
   /** Whole-machine CPU use over the sample, 0 to 100. */
@@ -239,5 +241,6 @@ export const callbackJsonSchema = {
         },
       },
     },
+    ...callbackActivityProperties,
   },
 } as const;

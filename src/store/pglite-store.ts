@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import { copyStatement } from './copy-text.js';
 import type { SqlParam, Store, Transaction } from './store.js';
 
 /**
@@ -45,6 +46,12 @@ function wrapTransaction(tx: PgliteTransaction): Transaction {
     },
     async execScript(sql: string) {
       await tx.exec(sql);
+    },
+    async copyFrom(table: string, columns: readonly string[], text: string) {
+      // PGlite reads COPY input from a blob it exposes as the file /dev/blob.
+      await tx.query(copyStatement(table, columns, "'/dev/blob'"), [], {
+        blob: new Blob([text]),
+      });
     },
   };
 }

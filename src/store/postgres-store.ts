@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import { copyStatement } from './copy-text.js';
 import type { SqlParam, Store, Transaction } from './store.js';
 
 /** Connections kept open to a PostgreSQL server by one process. */
@@ -11,6 +13,9 @@ pg.types.setTypeParser(INT8_OID, (text) => Number(text));
 /** Opens a pool on a PostgreSQL server (`postgres://user@host:port/db`). */
 export async function openPostgresStore(url: string): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server ends (restart, pg_terminate_backend) is an event, not a
+  // crash: the pool drops it and the next query opens a fresh one, or fails and says why.
+  pool.on('error', () => undefined);
   // Fail at start, with the server's own message, instead of at the first request.
   const client = await pool.connect().catch((error: unknown) => {
     throw new Error(`cannot reach PostgreSQL at ${redactUrl(url)}: ${describe(error)}`, {
@@ -36,6 +41,7 @@ class PostgresStore implements Store {
 
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let broken = false;
     try {
       await client.query('BEGIN');
       const result = await work({
@@ -45,14 +51,26 @@ class PostgresStore implements Store {
         async execScript(sql: string) {
           await client.query(sql);
         },
+        async copyFrom(table: string, columns: readonly string[], text: string) {
+          const stream = client.query(copyFromStdin(copyStatement(table, columns, 'STDIN')));
+          await new Promise<void>((resolve, reject) => {
+            stream.once('finish', resolve);
+            stream.once('error', reject);
+            stream.end(text);
+          });
+        },
       });
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that cannot even roll back is broken: the pool must not hand it out again.
+      broken = !(await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      ));
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

@@ -1,0 +1,92 @@
+import type { CallbackV1 } from '../protocol/callback-schema.js';
+
+/** A callback as intake holds it: who sent it, through which collector, and when it arrived. */
+export interface ReceivedCallback {
+  agentId: string;
+  callback: CallbackV1;
+  /** The collector that took it; absent when the hub took it directly. */
+  collectorId?: string;
+  /** When the hub or collector first received it, in epoch milliseconds (default: now). */
+  receivedAtMillis?: number;
+}
+
+/** One table's worth of COPY input. */
+export interface TableRows {
+  table: string;
+  columns: readonly string[];
+  text: string;
+  count: number;
+}
+
+/** The columns intake fills in each table it loads with COPY. */
+export const rowTables = {
+  callbacks: [
+    'callback_id',
+    'machine_id',
+    'component_id',
+    'collector_id',
+    'sampled_at',
+    'received_at',
+    'process_count',
+  ],
+  machine_samples: [
+    'machine_id',
+    'sampled_at',
+    'callback_id',
+    'cpu_percent',
+    'load1',
+    'memory_total_bytes',
+    'memory_used_bytes',
+    'disk_total_bytes',
+    'disk_used_bytes',
+  ],
+  process_samples: [
+    'machine_id',
+    'sampled_at',
+    'callback_id',
+    'pid',
+    'parent_pid',
+    'name',
+    'command',
+    'account',
+    'cpu_percent',
+    'memory_rss_bytes',
+    'started_at',
+  ],
+  connection_samples: [
+    'machine_id',
+    'sampled_at',
+    'callback_id',
+    'protocol',
+    'local_address',
+    'local_port',
+    'remote_address',
+    'remote_port',
+    'state',
+    'pid',
+    'account',
+  ],
+  logon_events: [
+    'machine_id',
+    'callback_id',
+    'at',
+    'account',
+    'event',
+    'terminal',
+    'from_address',
+    'duration_millis',
+  ],
+  application_events: [
+    'machine_id',
+    'callback_id',
+    'at',
+    'event',
+    'application',
+    'pid',
+    'account',
+    'duration_millis',
+  ],
+} as const;
+
+/** The tables intake loads with COPY, parents first so foreign keys hold. */
+export const copiedTables = Object.keys(rowTables) as Array<keyof typeof rowTables>;

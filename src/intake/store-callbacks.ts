@@ -1,0 +1,77 @@
+import { classifyStoreError } from '../store/store-errors.js';
+import type { Store, Transaction } from '../store/store.js';
+import { callbackRows } from './callback-rows.js';
+import type { ReceivedCallback } from './callback-tables.js';
+import { machinesOfAgents, updateLatest } from './machine-updates.js';
+import { upsertUsers } from './user-updates.js';
+
+export type { ReceivedCallback } from './callback-tables.js';
+
+/** How often a batch that lost a race with another writer is tried again at once: 5 times. */
+const maxConflictRetries = 5;
+
+/** What became of one batch: per callback, stored now or already there. */
+export interface BatchOutcome {
+  stored: number;
+  duplicates: number;
+  /** Rows written, all tables together. */
+  rows: number;
+  callbacks: Array<{ callbackId: string; status: 'stored' | 'duplicate'; machineId: string }>;
+}
+
+/**
+ * Stores a batch of callbacks in one transaction, all of it or nothing, loading the rows with
+ * COPY. The callback id makes a second delivery a no-op: callbacks already stored, and repeats
+ * inside the batch, are reported as duplicates and written nowhere. The hub's direct intake
+ * and the collectors' drainers both come here.
+ */
+export async function storeCallbacks(
+  store: Store,
+  batch: readonly ReceivedCallback[],
+  nowMillis: () => number = Date.now,
+): Promise<BatchOutcome> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await store.transaction((tx) => storeInTransaction(tx, batch, nowMillis()));
+    } catch (error) {
+      // Two writers that took the same callback (a pair of collectors, or an agent that
+      // resent after a timeout) race on its key; the loser finds it stored on the next try.
+      if (classifyStoreError(error) !== 'conflict' || attempt >= maxConflictRetries) throw error;
+    }
+  }
+}
+
+async function storeInTransaction(
+  tx: Transaction,
+  batch: readonly ReceivedCallback[],
+  nowMillis: number,
+): Promise<BatchOutcome> {
+  if (batch.length === 0) return { stored: 0, duplicates: 0, rows: 0, callbacks: [] };
+  const machines = await machinesOfAgents(tx, batch);
+  const known = await tx.query<{ callback_id: string }>(
+    'SELECT callback_id FROM callbacks WHERE callback_id = ANY($1::uuid[])',
+    [batch.map((item) => item.callback.callbackId)],
+  );
+  const seen = new Set(known.map((row) => row.callback_id));
+  const fresh: ReceivedCallback[] = [];
+  const callbacks: BatchOutcome['callbacks'] = [];
+  for (const item of batch) {
+    const callbackId = item.callback.callbackId;
+    const status = seen.has(callbackId) ? 'duplicate' : 'stored';
+    callbacks.push({ callbackId, status, machineId: machines.get(item.agentId)! });
+    if (status === 'stored') fresh.push(item);
+    seen.add(callbackId);
+  }
+  if (fresh.length === 0) return { stored: 0, duplicates: batch.length, rows: 0, callbacks };
+
+  let rows = 0;
+  for (const table of callbackRows(fresh, (agentId) => machines.get(agentId)!, nowMillis)) {
+    await tx.copyFrom(table.table, table.columns, table.text);
+    rows += table.count;
+  }
+  await updateLatest(tx, fresh, machines);
+  await upsertUsers(tx, fresh, machines);
+  const agents = [...new Set(fresh.map((item) => item.agentId))].sort();
+  await tx.query('UPDATE components SET last_seen_at = now() WHERE id = ANY($1::uuid[])', [agents]);
+  return { stored: fresh.length, duplicates: batch.length - fresh.length, rows, callbacks };
+}
