@@ -1,0 +1,227 @@
+/**
+ * The web UI in a real browser against a real hub that a real agent on this machine reports
+ * to: sign-in, the machine list, a machine page, and choosing one's own password.
+ * STRATA_SCREENSHOT_DIR keeps the screenshots in that folder; otherwise they go to a temporary
+ * folder that is removed at the end.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startAgent, type RunningAgent } from '../../src/agent/agent.js';
+import { createActivationToken } from '../../src/hub/activation-tokens.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { launchBrowser } from '../support/browser.js';
+import { startTestHub, type TestHub } from '../support/test-hub.js';
+import { storeKind } from '../support/test-store.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const builtIndex = join(repoRoot, 'dist/web/index.html');
+const webSources = join(repoRoot, 'src/web');
+const newPassword = 'my own password, long enough';
+// A bound on how long a missing element is waited for, so a broken page fails in seconds.
+const elementTimeoutMillis = 15_000;
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The newest modification time of any file under `dir`, in milliseconds. */
+function newestMillis(dir: string): number {
+  return Math.max(
+    ...readdirSync(dir).map((name) => {
+      const path = join(dir, name);
+      const stats = statSync(path);
+      return stats.isDirectory() ? newestMillis(path) : stats.mtimeMs;
+    }),
+  );
+}
+
+/** Builds the web UI when it is missing or older than its sources, so the test sees this code. */
+function ensureWebUiBuilt(): void {
+  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= newestMillis(webSources)) return;
+  try {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'pipe' });
+  } catch (error) {
+    const output = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(
+      `the web UI is not built and \`npm run build\` failed; run it by hand to see why:\n` +
+        `${output.stdout?.toString() ?? ''}${output.stderr?.toString() ?? ''}`,
+    );
+  }
+  if (!existsSync(builtIndex)) {
+    throw new Error(`\`npm run build\` finished but left no ${builtIndex}`);
+  }
+}
+
+describe(`the web UI in Chromium (${storeKind} store)`, () => {
+  let hub: TestHub;
+  let agent: RunningAgent;
+  let agentDir: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let screenshotDir: string;
+  let firstPassword: string;
+
+  before(async () => {
+    ensureWebUiBuilt();
+    screenshotDir =
+      process.env.STRATA_SCREENSHOT_DIR ?? (await mkdtemp(join(tmpdir(), 'strata-shots-')));
+    await mkdir(screenshotDir, { recursive: true });
+
+    hub = await startTestHub();
+    firstPassword = hub.firstAdministrator!.password;
+    agentDir = await mkdtemp(join(tmpdir(), 'strata-agent-'));
+    const { token } = await createActivationToken(hub.context.store, hub.context.identity.caPin, {
+      kind: 'agent',
+      actor: 'test',
+    });
+    agent = await startAgent({ dataDir: agentDir, hubUrl: hub.url, token, logger: silentLogger() });
+    const delivered = await agent.callbackNow();
+    assert.equal(delivered.status, 'delivered', 'the agent delivered its first callback');
+
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(elementTimeoutMillis);
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await agent?.stop();
+    await hub?.cleanup();
+    if (agentDir) await rm(agentDir, { recursive: true, force: true });
+    if (screenshotDir && !process.env.STRATA_SCREENSHOT_DIR) {
+      await rm(screenshotDir, { recursive: true, force: true });
+    }
+  });
+
+  const signIn = async (target: Page, password: string) => {
+    await target.goto(hub.url);
+    await target.getByLabel('Name').fill('admin');
+    await target.getByLabel('Password').fill(password);
+    await target.getByRole('button', { name: 'Sign in' }).click();
+  };
+
+  const screenshot = async (name: string, target = page) => {
+    const path = join(screenshotDir, name);
+    await target.screenshot({ path, fullPage: true });
+    const bytes = await readFile(path);
+    assert.ok(bytes.subarray(0, 8).equals(pngSignature), `${name} is a PNG`);
+  };
+
+  it('refuses a wrong password with a message and shows no machine data', async () => {
+    const stranger = await context.browser()!.newContext();
+    try {
+      stranger.setDefaultTimeout(elementTimeoutMillis);
+      const strangerPage = await stranger.newPage();
+      await signIn(strangerPage, 'not the password at all');
+
+      const alert = strangerPage.getByRole('alert');
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /name or password is not right/);
+      assert.equal(await strangerPage.getByRole('heading', { name: 'Sign in' }).count(), 1);
+      assert.equal(await strangerPage.getByRole('table').count(), 0);
+      assert.equal((await strangerPage.content()).includes(hostname()), false);
+      assert.equal((await stranger.cookies()).length, 0, 'no session cookie was set');
+      await screenshot('sign-in-refused.png', strangerPage);
+    } finally {
+      await stranger.close();
+    }
+  });
+
+  it('signs in with the first password and lists this machine by its host name', async () => {
+    await signIn(page, firstPassword);
+
+    const table = page.getByRole('table', { name: 'Machines' });
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), 1);
+    const row = rows.first();
+    assert.equal(await row.getByRole('rowheader').innerText(), hostname());
+    const cells = await row.getByRole('cell').allInnerTexts();
+    assert.ok(cells[0]!.length > 0, 'the operating system is shown');
+    assert.match(cells[2]!, /\d/, 'memory figures are shown');
+    assert.match(cells[3]!, /\d/, 'disk figures are shown');
+    await page
+      .getByRole('region', { name: 'Password change required' })
+      .waitFor({ state: 'visible' });
+    await screenshot('machine-list.png');
+  });
+
+  it('opens the machine page with its facts and a process table', async () => {
+    await page.getByRole('link', { name: hostname(), exact: true }).click();
+
+    const heading = page.getByRole('heading', { level: 1, name: hostname() });
+    await heading.waitFor();
+    const facts = page.getByRole('region', { name: 'About this machine' });
+    await facts.waitFor();
+    const factText = await facts.innerText();
+    for (const label of ['Full name', 'Operating system', 'Kernel', 'CPU', 'Memory']) {
+      assert.ok(factText.includes(label), `the facts show ${label}`);
+    }
+    assert.match(factText, /\d+ logical/, 'the CPU count is shown');
+    assert.match(await page.getByRole('region', { name: 'Latest sample' }).innerText(), /%/);
+
+    const processes = page.getByRole('table', { name: 'Top processes' });
+    await processes.waitFor();
+    const processRows = processes.locator('tbody tr');
+    assert.ok((await processRows.count()) > 0, 'the process table has rows');
+    const pids = await processes.locator('tbody tr td:nth-of-type(1)').allInnerTexts();
+    assert.ok(
+      pids.every((pid) => /^\d+$/.test(pid)),
+      `every row shows a process id: ${pids.join(',')}`,
+    );
+    const history = page.getByRole('region', { name: 'CPU history' });
+    const chart = history.getByRole('img', { name: /CPU use over the last \d+ sample/ });
+    await chart.or(history.getByText('No CPU history yet.')).waitFor();
+    await screenshot('machine-page.png');
+  });
+
+  it('changes the password through the form, after which the banner is gone', async () => {
+    const banner = page.getByRole('region', { name: 'Password change required' });
+    await banner.getByRole('link', { name: 'Change your password now' }).click();
+    await page.getByRole('heading', { name: 'Change password' }).waitFor();
+
+    await page.getByLabel('Current password').fill(firstPassword);
+    await page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await page.getByLabel('Repeat new password').fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+
+    const done = page.getByRole('status');
+    await done.waitFor();
+    assert.match(await done.innerText(), /password has been changed/);
+    await screenshot('password-changed.png');
+    await page.getByRole('link', { name: 'Go to the machine list' }).click();
+    await page.getByRole('table', { name: 'Machines' }).waitFor();
+    assert.equal(await banner.count(), 0, 'no banner after the change');
+
+    // The banner stays away after a reload, and the hub agrees the change happened.
+    await page.reload();
+    await page.getByRole('table', { name: 'Machines' }).waitFor();
+    assert.equal(await banner.count(), 0);
+    assert.equal(existsSync(join(hub.dataDir, 'initial-admin-password')), false);
+  });
+
+  it('signs in with the new password and no longer with the first one', async () => {
+    const other = await context.browser()!.newContext();
+    try {
+      other.setDefaultTimeout(elementTimeoutMillis);
+      const otherPage = await other.newPage();
+      await signIn(otherPage, firstPassword);
+      await otherPage.getByRole('alert').waitFor();
+      assert.equal(await otherPage.getByRole('table').count(), 0);
+
+      await otherPage.getByLabel('Password').fill(newPassword);
+      await otherPage.getByRole('button', { name: 'Sign in' }).click();
+      await otherPage.getByRole('table', { name: 'Machines' }).waitFor();
+      const banner = otherPage.getByRole('region', { name: 'Password change required' });
+      assert.equal(await banner.count(), 0);
+    } finally {
+      await other.close();
+    }
+  });
+});
