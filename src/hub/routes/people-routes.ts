@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../shared/errors.js';
 import { createWebSession, endWebSession, webSessionMillis } from '../../hub/credentials.js';
 import { csrfHeader, requireRole, sessionCookie } from '../hub-auth.js';
@@ -33,6 +33,16 @@ const view = (person: Person) => ({
   user: { name: person.name, role: person.role, mustChangePassword: person.mustChangePassword },
 });
 
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, value: string) {
+  reply.setCookie(sessionCookie, value, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: request.protocol === 'https',
+    path: '/',
+    maxAge: webSessionMillis / 1000,
+  });
+}
+
 /** Sign-in, sign-out and password change for people using the web UI. */
 export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
   app.post('/api/v1/session', { schema: signInSchema }, async (request, reply) => {
@@ -46,14 +56,7 @@ export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
       hub.log.warn({ name }, 'sign-in refused');
       throw new HttpError(401, 'bad_credentials', 'wrong name or password');
     }
-    const value = await createWebSession(hub.store, person);
-    reply.setCookie(sessionCookie, value, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: request.protocol === 'https',
-      path: '/',
-      maxAge: webSessionMillis / 1000,
-    });
+    setSessionCookie(request, reply, await createWebSession(hub.store, person));
     hub.log.info({ name }, 'signed in');
     return view(person);
   });
@@ -92,6 +95,9 @@ export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
       if (result.status === 'weak_password') {
         throw new HttpError(400, 'weak_password', 'choose a password of at least 12 characters');
       }
+      // The change ended every session of this person, including whoever knew the old
+      // password; the one who changed it gets a fresh session so the page they are on works.
+      setSessionCookie(request, reply, await createWebSession(hub.store, caller.person));
       return reply.code(204).send();
     },
   );
