@@ -31,6 +31,17 @@ export async function loadIdentity(dataDir: string): Promise<ComponentIdentity |
   return text ? (JSON.parse(text) as ComponentIdentity) : null;
 }
 
+/** Saves a new address for the hub of an activated component and returns the identity. */
+export async function saveHubUrl(
+  dataDir: string,
+  identity: ComponentIdentity,
+  hubUrl: string,
+): Promise<ComponentIdentity> {
+  const moved = { ...identity, hubUrl };
+  await writeFileDurably(join(dataDir, identityFile), JSON.stringify(moved, null, 2));
+  return moved;
+}
+
 /**
  * Activates against a hub with an administrator's token, checks everything the hub sends,
  * and only then saves the new identity: a failed activation leaves any old one in place.

@@ -9,7 +9,7 @@ import { loadOrCreateKeyPair } from '../protocol/key-pair.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { strataVersion } from '../shared/version.js';
-import { activate, loadIdentity, type ComponentIdentity } from './agent-identity.js';
+import { activate, loadIdentity, saveHubUrl, type ComponentIdentity } from './agent-identity.js';
 import { CallbackSpool } from './callback-spool.js';
 import { collectMachineSample } from './machine-sample.js';
 
@@ -21,7 +21,7 @@ const permanentRefusals = new Set(['invalid_callback', 'oversized', 'malformed']
 
 export interface AgentOptions {
   dataDir: string;
-  /** Needed on first start only, with `token`; later the saved identity is used. */
+  /** Needed on first start, with `token`; given later, it replaces the saved address. */
   hubUrl?: string;
   token?: string;
   name?: string;
@@ -142,6 +142,12 @@ async function ensureIdentity(
   keys: { privateKeyPem: string; publicKeyPem: string },
 ): Promise<ComponentIdentity> {
   const saved = await loadIdentity(options.dataDir);
+  // A hub that moved (a new port on each `strata start --port 0`, a new host) is followed:
+  // an address given now replaces the saved one. Messages stay sealed for the hub key saved
+  // at activation, so a wrong address reaches nobody who can read them.
+  if (saved && options.hubUrl && options.hubUrl !== saved.hubUrl) {
+    return saveHubUrl(options.dataDir, saved, options.hubUrl);
+  }
   if (saved) return saved;
   if (!options.hubUrl || !options.token) {
     throw new ConfigError(

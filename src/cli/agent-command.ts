@@ -11,7 +11,11 @@ export function agentCommand(): Command {
     .description(
       'run the agent on this machine: activate once, then call back on the policy interval',
     )
-    .option('--hub <url>', 'hub address, needed for the first start (e.g. http://hub.example:8080)')
+    .option(
+      '--hub <url>',
+      'hub address (e.g. http://hub.example:8080): needed for the first start, and ' +
+        'replaces the saved one when given later',
+    )
     .option('--token <token>', 'activation token from `strata admin activation-token create`')
     .option('--name <name>', 'name to activate under (default: the host name)')
     .action(
