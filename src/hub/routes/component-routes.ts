@@ -43,11 +43,30 @@ export async function componentRoutes(app: FastifyInstance, hub: HubContext) {
     if (!checked.ok) throw new MessageRejected('invalid_callback', checked.problem);
 
     // Acknowledged only after the transaction commits: an ack means the callback is stored.
-    const outcome = await storeCallback(hub.store, session.senderId, checked.callback);
+    const outcome = await storeCallback(hub.store, session.senderId, checked.callback).catch(
+      (error: unknown) => {
+        // The schema cannot spell out every value the store refuses (year 0, an offset past
+        // 15:59, a NUL in text). Refused as invalid, the agent sets the callback aside instead
+        // of resending it forever ahead of everything it measured since.
+        if (isDataException(error)) {
+          throw new MessageRejected('invalid_callback', 'a value is outside what the store holds');
+        }
+        throw error;
+      },
+    );
     if (outcome.status === 'stored') hub.counters.callbacksStored++;
     else hub.counters.callbacksDuplicate++;
     const seq = (request.body as { seq: number }).seq;
     const ack = { callbackId: checked.callback.callbackId, status: outcome.status };
     return hub.channel.reply(session, seq, Buffer.from(JSON.stringify(ack)));
   });
+}
+
+/**
+ * True for PostgreSQL's data exceptions (SQLSTATE class 22): a value its column cannot hold,
+ * such as a number out of range, year 0 or a NUL in text. Both stores report these codes.
+ */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }
