@@ -16,7 +16,7 @@ function print(value: unknown): void {
 
 export function adminCommand(): Command {
   const admin = new Command('admin').description(
-    'administer the hub from a shell: tokens, passwords, status (works with the hub running or not)',
+    'administer the hub from a shell: tokens, passwords, status (hub running or not)',
   );
 
   admin.addCommand(

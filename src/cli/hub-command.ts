@@ -18,6 +18,11 @@ export function hubOptions(command: Command): Command {
       '--callback-interval <seconds>',
       'callback interval for new agents (env STRATA_CALLBACK_INTERVAL, default 3600, at least 10)',
       integerOption('--callback-interval', 10, 86_400),
+    )
+    .option(
+      '--max-collectors <count>',
+      'most active collectors (env STRATA_MAX_COLLECTORS, default 10)',
+      integerOption('--max-collectors', 0, 10_000),
     );
 }
 
@@ -29,6 +34,8 @@ export function hubCommand(): Command {
     .action(async (flags: Partial<Settings> & { config?: string }) => {
       const settings = resolveSettings(flags);
       const hub = await startHubWith(settings, createLogger());
+      // Logs go to stdout as JSON; the address and first password are for the person watching.
+      process.stderr.write(`Strata hub listening at ${hub.url}\n`);
       printFirstSignIn(hub, process.stderr);
       stopOnSignals(() => hub.close());
     });
@@ -41,6 +48,7 @@ export function startHubWith(settings: Settings, logger: ReturnType<typeof creat
     host: settings.host,
     port: settings.port,
     callbackIntervalSeconds: settings.callbackIntervalSeconds,
+    maxCollectors: settings.maxCollectors,
     logger,
   });
 }

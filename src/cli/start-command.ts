@@ -49,7 +49,8 @@ export function startCommand(): Command {
         out.write(`Sign in as "admin" with the password in ${passwordFile}\n`);
       }
       out.write(
-        `This machine reports as agent ${agent.identity.componentId}.\nLogs: ${logFile}\nPress Ctrl+C to stop.\n`,
+        `This machine reports as agent ${agent.identity.componentId}.\n` +
+          `Logs: ${logFile}\nPress Ctrl+C to stop.\n`,
       );
 
       stopOnSignals(async () => {

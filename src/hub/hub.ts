@@ -12,6 +12,7 @@ import { componentDirectory } from './component-directory.js';
 import { controlSocketName, startControlSocket } from './control-socket.js';
 import {
   defaultCallbackIntervalSeconds,
+  defaultMaxCollectors,
   minCallbackIntervalSeconds,
   type HubContext,
 } from './hub-context.js';
@@ -33,6 +34,8 @@ export interface HubOptions {
   port?: number;
   /** Callback interval given to new agents, in seconds (default 3600, at least 10). */
   callbackIntervalSeconds?: number;
+  /** Most active collectors (default 10). */
+  maxCollectors?: number;
   logger?: Logger;
   nowMillis?: () => number;
 }
@@ -84,6 +87,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       defaultPolicy: { callbackIntervalSeconds: interval },
       nowMillis,
       counters: { callbacksStored: 0, callbacksDuplicate: 0 },
+      maxCollectors: options.maxCollectors ?? defaultMaxCollectors,
     };
     app = await buildHubServer(context);
     const host = options.host ?? defaultHubHost;
@@ -121,7 +125,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     await releaseLock();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new ConfigError(
-        `port ${options.port ?? defaultHubPort} is already in use; stop what holds it or pass --port`,
+        `port ${options.port ?? defaultHubPort} is already in use; ` +
+          'stop what holds it or pass --port',
       );
     }
     throw error;

@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { activate } from '../../src/agent/agent-identity.js';
 import { runConsoleOperation } from '../../src/cli/console-session.js';
-import type { CallbackV1 } from '../../src/protocol/callback-schema.js';
 import { ChannelClient } from '../../src/protocol/channel-client.js';
 import { httpTransport } from '../../src/protocol/http-transport.js';
 import { createKeyPair } from '../../src/protocol/key-pair.js';
 import { openStore } from '../../src/store/open-store.js';
+import { sampleCallback, sampleProcessCount } from '../support/sample-callback.js';
 import {
   createTestDatabase,
   seedEmbeddedStore,
@@ -22,45 +21,6 @@ import {
 // How many times the hub is killed mid-intake and started again.
 const killRounds = 3;
 const mainScript = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-
-function sampleCallback(): CallbackV1 {
-  const now = new Date().toISOString();
-  return {
-    schema: 'strata.callback.v1',
-    callbackId: randomUUID(),
-    agentVersion: 'test',
-    sampledAt: now,
-    machine: {
-      hostname: 'restart-test',
-      fqdn: 'restart-test.example',
-      os: {
-        platform: 'linux',
-        distro: 'Debian GNU/Linux',
-        release: '12',
-        kernel: '6.1',
-        arch: 'x64',
-      },
-      cpu: { model: 'test cpu', logicalCount: 2, physicalCount: 1, speedGhz: 2 },
-      memory: { totalBytes: 8e9, usedBytes: 2e9, availableBytes: 6e9 },
-      bootedAt: now,
-    },
-    cpuPercent: 12.5,
-    load1: 0.5,
-    disks: [{ mount: '/', device: '/dev/vda1', fsType: 'ext4', sizeBytes: 1e11, usedBytes: 4e10 }],
-    interfaces: [],
-    users: [{ account: 'ana@restart-test', terminal: 'pts/0', from: '', loggedInAt: now }],
-    processes: Array.from({ length: 60 }, (_, i) => ({
-      pid: 100 + i,
-      parentPid: 1,
-      name: `proc${i}`,
-      command: `/usr/bin/proc${i} --flag`,
-      account: 'ana@restart-test',
-      cpuPercent: i / 10,
-      memoryRssBytes: 1_000_000 + i,
-      startedAt: now,
-    })),
-  };
-}
 
 describe(`a hub killed with SIGKILL during intake (${storeKind} store)`, () => {
   let baseDir: string;
@@ -177,7 +137,8 @@ describe(`a hub killed with SIGKILL during intake (${storeKind} store)`, () => {
         'nothing stored that was not sent',
       );
       const [samples] = await store.query<{ n: number; distinct_ids: number }>(
-        'SELECT count(*)::int AS n, count(DISTINCT callback_id)::int AS distinct_ids FROM machine_samples',
+        `SELECT count(*)::int AS n, count(DISTINCT callback_id)::int AS distinct_ids
+         FROM machine_samples`,
       );
       assert.equal(samples!.n, stored.size, 'one machine sample per stored callback');
       assert.equal(samples!.distinct_ids, stored.size);
@@ -186,8 +147,8 @@ describe(`a hub killed with SIGKILL during intake (${storeKind} store)`, () => {
       );
       assert.equal(
         processes!.n,
-        stored.size * 60,
-        'each stored callback has its 60 processes, once',
+        stored.size * sampleProcessCount,
+        'each stored callback has its processes, once',
       );
     } finally {
       await store.close();
