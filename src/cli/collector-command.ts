@@ -1,60 +1,77 @@
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { activate, loadIdentity } from '../agent/agent-identity.js';
-import { loadOrCreateKeyPair } from '../protocol/key-pair.js';
+import {
+  defaultCollectorHost,
+  defaultCollectorPort,
+  startCallbackCollector,
+} from '../collector/callback-collector.js';
 import { ConfigError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
 import { analyzeCommand } from './analyze-command.js';
-import { withCommonOptions } from './common-options.js';
-import { resolveSettings, type Settings } from './settings.js';
+import { withCommonOptions, withStoreOption } from './common-options.js';
+import { integerOption, resolveSettings, type Settings } from './settings.js';
+import { stopOnSignals } from './signals.js';
 
 export function collectorCommand(): Command {
-  return withCommonOptions(new Command('collector'))
+  return withStoreOption(withCommonOptions(new Command('collector')))
     .addCommand(analyzeCommand())
-    .description('activate a collector against the hub (its intake roles are not built yet)')
+    .description("run a collector: the callback role takes agents' callbacks into a disk queue")
     .addOption(
       new Option('--role <role>', 'what it does')
         .choices(['callbacks', 'network', 'both'])
-        .default('both'),
+        .default('callbacks'),
     )
     .option('--hub <url>', 'hub address, needed for the first start')
     .option('--token <token>', 'activation token (kind collector or any)')
     .option('--name <name>', 'name to activate under (default: the host name)')
-    .action(
-      async (
-        flags: Partial<Settings> & {
-          config?: string;
-          hub?: string;
-          token?: string;
-          name?: string;
-          role: string;
-        },
-      ) => {
-        const dataDir = join(resolveSettings(flags).dataDir, 'collector');
-        const keys = await loadOrCreateKeyPair(join(dataDir, 'collector-key.pem'));
-        let identity = await loadIdentity(dataDir);
-        if (!identity) {
-          if (!flags.hub || !flags.token) {
-            throw new ConfigError(
-              'this collector is not activated yet: pass --hub <url> and --token <token>',
-            );
-          }
-          identity = await activate({
-            dataDir,
-            hubUrl: flags.hub,
-            token: flags.token,
-            kind: 'collector',
-            name: flags.name ?? hostname(),
-            keys,
-          });
-        }
-        process.stdout.write(
-          `collector ${identity.componentId} is activated against ${identity.hubUrl}\n`,
-        );
-        // Not yet: the callback and network roles. Until they exist the command stops here.
-        throw new ConfigError(
-          `the ${flags.role} role is not available in this version of Strata yet`,
-        );
-      },
-    );
+    .option('--host <address>', `address to listen on for agents (default ${defaultCollectorHost})`)
+    .option(
+      '--port <port>',
+      `port to listen on for agents (default ${defaultCollectorPort})`,
+      integerOption('--port', 0, 65_535),
+    )
+    .option('--advertise-url <url>', 'address agents use to reach it (default http://host:port)')
+    .option(
+      '--max-queue-bytes <bytes>',
+      'queue size at which agents are asked to come back later (default 8 GiB; the hub may push)',
+      integerOption('--max-queue-bytes', 65_536, 2 ** 50),
+    )
+    .action(async (flags: CollectorFlags) => {
+      if (flags.role === 'network') {
+        // Not yet: live capture; `strata collector analyze FILE` reads capture files today.
+        throw new ConfigError('the network role is not available in this version of Strata yet');
+      }
+      if (flags.role === 'both') {
+        process.stderr.write('strata: the network role is not available yet; running callbacks\n');
+      }
+      const settings = resolveSettings(flags);
+      const collector = await startCallbackCollector({
+        dataDir: join(settings.dataDir, 'collector'),
+        hubUrl: flags.hub,
+        token: flags.token,
+        name: flags.name,
+        host: flags.host,
+        port: flags.port,
+        advertiseUrl: flags.advertiseUrl,
+        databaseUrl: settings.databaseUrl,
+        config: flags.maxQueueBytes ? { maxQueueBytes: flags.maxQueueBytes } : {},
+        logger: createLogger(),
+      });
+      process.stderr.write(
+        `collector ${collector.identity.componentId} takes callbacks at ${collector.url}\n`,
+      );
+      stopOnSignals(() => collector.close());
+    });
+}
+
+interface CollectorFlags extends Partial<Settings> {
+  config?: string;
+  role: 'callbacks' | 'network' | 'both';
+  hub?: string;
+  token?: string;
+  name?: string;
+  host?: string;
+  port?: number;
+  advertiseUrl?: string;
+  maxQueueBytes?: number;
 }

@@ -9,12 +9,20 @@ export interface Settings {
   host?: string;
   port?: number;
   callbackIntervalSeconds?: number;
+  maxCollectors?: number;
 }
 
 /** Base folder for all local state unless told otherwise: `.strata` in the working folder. */
 export const defaultDataDir = '.strata';
 
-const fileKeys = ['dataDir', 'databaseUrl', 'host', 'port', 'callbackIntervalSeconds'] as const;
+const fileKeys = [
+  'dataDir',
+  'databaseUrl',
+  'host',
+  'port',
+  'callbackIntervalSeconds',
+  'maxCollectors',
+] as const;
 
 /**
  * Resolves settings: command-line flags, then STRATA_* and DATABASE_URL variables, then the
@@ -33,6 +41,10 @@ export function resolveSettings(flags: Partial<Settings> & { config?: string }):
     callbackIntervalSeconds: pick(
       'callbackIntervalSeconds',
       numberOrUndefined(env.STRATA_CALLBACK_INTERVAL, 'STRATA_CALLBACK_INTERVAL'),
+    ),
+    maxCollectors: pick(
+      'maxCollectors',
+      numberOrUndefined(env.STRATA_MAX_COLLECTORS, 'STRATA_MAX_COLLECTORS'),
     ),
   };
   return settings;

@@ -6,6 +6,7 @@ import {
   type ActivationResponse,
 } from '../protocol/activation.js';
 import { MessageRejected } from '../protocol/rejection.js';
+import type { Queryable } from '../store/store.js';
 import { recordChange } from './change-log.js';
 import { consumeActivationToken } from './activation-tokens.js';
 import type { HubContext } from './hub-context.js';
@@ -27,6 +28,7 @@ export async function activateComponent(
     // The token is checked before any signing work, so bad tokens cost the hub little.
     const tokenId = await consumeActivationToken(tx, request.tokenSecret, request.kind);
     if (!tokenId) throw new MessageRejected('bad_activation_token');
+    if (request.kind === 'collector') await checkCollectorLimit(tx, hub.maxCollectors);
     const certificate = await hub.identity.ca.issue({
       subjectId: componentId,
       kind: request.kind,
@@ -71,6 +73,17 @@ export async function activateComponent(
     { certificatePem: identity.ca.certificatePem, privateKeyPem: identity.caKeys.privateKeyPem },
   );
   return { ...response, componentId };
+}
+
+// Any fixed number: collector activations take turns, so two at once cannot pass the limit.
+const collectorLimitLockKey = 7_401_222;
+
+async function checkCollectorLimit(tx: Queryable, maxCollectors: number): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [collectorLimitLockKey]);
+  const [row] = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM components WHERE kind = 'collector' AND status = 'active'`,
+  );
+  if (row!.n >= maxCollectors) throw new MessageRejected('collector_limit');
 }
 
 function parseRequest(body: unknown): ActivationRequest {

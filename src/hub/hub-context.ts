@@ -8,6 +8,8 @@ import type { HubIdentity } from './hub-identity.js';
 export const minCallbackIntervalSeconds = 10;
 /** Callback interval of the default policy, in seconds: hourly. */
 export const defaultCallbackIntervalSeconds = 3_600;
+/** Most active collectors a site may have unless a setting raises it: 10. */
+export const defaultMaxCollectors = 10;
 
 /** What every part of a running hub shares. */
 export interface HubContext {
@@ -22,4 +24,6 @@ export interface HubContext {
   /** The hub's clock, injected so tests can move it (certificate expiry, session ends). */
   nowMillis: () => number;
   counters: { callbacksStored: number; callbacksDuplicate: number };
+  /** Most active collectors; activating one more is refused with `collector_limit`. */
+  maxCollectors: number;
 }

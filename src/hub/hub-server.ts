@@ -10,13 +10,20 @@ import { MessageRejected, type RejectionReason } from '../protocol/rejection.js'
 import { HttpError } from '../shared/errors.js';
 import type { HubContext } from './hub-context.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { collectorRoutes } from './routes/collector-routes.js';
 import { componentRoutes } from './routes/component-routes.js';
 import { machineRoutes } from './routes/machine-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { findWebAssets, notBuiltPage } from './web-assets.js';
 
 // Requests from agents and collectors: refusals there are counted by reason.
-const componentPaths = ['/api/v1/activate', '/api/v1/channel/', '/api/v1/callbacks'];
+const componentPaths = [
+  '/api/v1/activate',
+  '/api/v1/channel/',
+  '/api/v1/callbacks',
+  '/api/v1/collector/',
+  '/api/v1/agent/',
+];
 const isComponentPath = (url: string) => componentPaths.some((path) => url.startsWith(path));
 
 /** Builds the hub's HTTP app: API, component intake and the web UI. */
@@ -53,6 +60,7 @@ export async function buildHubServer(hub: HubContext): Promise<FastifyInstance> 
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register((scope) => componentRoutes(scope, hub));
+  await app.register((scope) => collectorRoutes(scope, hub));
   await app.register((scope) => peopleRoutes(scope, hub));
   await app.register((scope) => machineRoutes(scope, hub));
   await app.register((scope) => adminRoutes(scope, hub));

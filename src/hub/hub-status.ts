@@ -1,5 +1,6 @@
 import type { RejectionCounter } from '../protocol/rejection.js';
 import type { Store } from '../store/store.js';
+import { listCollectors } from './collector-registry.js';
 
 /** Counts shown on the status page, by `strata admin status`, and in /metrics. */
 export async function hubStatus(
@@ -19,6 +20,35 @@ export async function hubStatus(
     store: { kind: store.kind, location: store.location },
     counts,
     ...(extra ? { intake: extra.counters, rejections: extra.rejections.snapshot() } : {}),
+    collectors: (await listCollectors(store, Date.now())).map(collectorSummary),
+  };
+}
+
+/** What the status page shows of each collector: its state, its queue, and what it refused. */
+function collectorSummary(collector: Awaited<ReturnType<typeof listCollectors>>[number]) {
+  const queue = (collector.queue ?? {}) as {
+    records?: number;
+    bytes?: number;
+    oldestAgeSeconds?: number;
+    setAside?: Record<string, { count: number; bytes: number }>;
+  };
+  const intake = (collector.intake ?? {}) as {
+    refused?: Record<string, number>;
+    dropped?: Record<string, number>;
+  };
+  return {
+    id: collector.id,
+    name: collector.name,
+    state: collector.state,
+    queueRecords: queue.records ?? 0,
+    queueBytes: queue.bytes ?? 0,
+    queueOldestAgeSeconds: queue.oldestAgeSeconds ?? 0,
+    setAside: Object.fromEntries(
+      Object.entries(queue.setAside ?? {}).map(([reason, item]) => [reason, item.count]),
+    ),
+    refused: intake.refused ?? {},
+    dropped: intake.dropped ?? {},
+    rejections: (collector.rejections ?? {}) as Record<string, number>,
   };
 }
 
@@ -36,5 +66,41 @@ export function metricsText(status: Awaited<ReturnType<typeof hubStatus>>): stri
   for (const [reason, value] of Object.entries(status.rejections ?? {})) {
     lines.push(`strata_messages_rejected_total{reason="${reason}"} ${value}`);
   }
+  lines.push(...collectorMetrics(status.collectors));
   return `${lines.join('\n')}\n`;
+}
+
+/** Per collector: queue gauges, and every refused, dropped or set-aside item by reason. */
+function collectorMetrics(collectors: Array<ReturnType<typeof collectorSummary>>): string[] {
+  const lines = [
+    '# TYPE strata_collector_up gauge',
+    '# TYPE strata_collector_queue_records gauge',
+    '# TYPE strata_collector_queue_bytes gauge',
+    '# TYPE strata_collector_queue_oldest_age_seconds gauge',
+    '# TYPE strata_collector_refused_total counter',
+    '# TYPE strata_collector_dropped_total counter',
+    '# TYPE strata_collector_set_aside_total counter',
+    '# TYPE strata_collector_messages_rejected_total counter',
+  ];
+  for (const c of collectors) {
+    const label = `collector="${c.id}"`;
+    lines.push(
+      `strata_collector_up{${label}} ${c.state === 'up' ? 1 : 0}`,
+      `strata_collector_queue_records{${label}} ${c.queueRecords}`,
+      `strata_collector_queue_bytes{${label}} ${c.queueBytes}`,
+      `strata_collector_queue_oldest_age_seconds{${label}} ${c.queueOldestAgeSeconds}`,
+    );
+    const byReason: Array<[string, Record<string, number>]> = [
+      ['refused', c.refused],
+      ['dropped', c.dropped],
+      ['set_aside', c.setAside],
+      ['messages_rejected', c.rejections],
+    ];
+    for (const [metric, counts] of byReason) {
+      for (const [reason, value] of Object.entries(counts)) {
+        lines.push(`strata_collector_${metric}_total{${label},reason="${reason}"} ${value}`);
+      }
+    }
+  }
+  return lines;
 }

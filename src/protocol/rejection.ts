@@ -21,6 +21,10 @@ export const rejectionReasons = {
     message: 'the activation token is unknown, used up or expired',
   },
   bad_activation_proof: { status: 400, message: 'the activation request is not signed by its key' },
+  collector_limit: {
+    status: 409,
+    message: 'the site has as many collectors as it allows; revoke one or raise --max-collectors',
+  },
 } as const;
 
 export type RejectionReason = keyof typeof rejectionReasons;

@@ -1,0 +1,188 @@
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { activate, loadIdentity, type ComponentIdentity } from '../agent/agent-identity.js';
+import { ChannelServer } from '../protocol/channel-server.js';
+import { loadOrCreateKeyPair } from '../protocol/key-pair.js';
+import { RejectionCounter } from '../protocol/rejection.js';
+import { ConfigError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { strataVersion } from '../shared/version.js';
+import {
+  CachedAgentDirectory,
+  hubAgentSource,
+  storeAgentSource,
+} from './callbacks/agent-directory.js';
+import { hubSink } from './callbacks/hub-sink.js';
+import { IntakeCounters } from './callbacks/intake-counters.js';
+import { buildIntakeServer } from './callbacks/intake-server.js';
+import { QueueAdmission, type FreeSpaceProbe } from './callbacks/queue-admission.js';
+import { QueueDrainer } from './callbacks/queue-drainer.js';
+import { StoreConnection } from './callbacks/store-connection.js';
+import { storeSink } from './callbacks/store-sink.js';
+import { defaultCollectorConfig, type CollectorConfig } from './collector-config.js';
+import { HubLink } from './hub-link.js';
+import { DiskQueue } from './queue/disk-queue.js';
+import { collectorReport } from './collector-report.js';
+import { StatusReporter } from './status-reporter.js';
+
+/** Where a callback collector listens unless told otherwise: all interfaces, port 8443. */
+export const defaultCollectorHost = '0.0.0.0';
+export const defaultCollectorPort = 8443;
+
+export interface CallbackCollectorOptions {
+  /** The collector's own folder: keys, identity, queue. */
+  dataDir: string;
+  /** Needed on first start only, with `token`. */
+  hubUrl?: string;
+  token?: string;
+  name?: string;
+  host?: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  /** The address agents use to reach this collector (default: http://host:port). */
+  advertiseUrl?: string;
+  /** A PostgreSQL store to write to directly; without one, batches go through the hub. */
+  databaseUrl?: string;
+  /** Settings until the hub pushes its own (see CollectorConfig). */
+  config?: Partial<CollectorConfig>;
+  segmentMaxBytes?: number;
+  freeSpace?: FreeSpaceProbe;
+  logger: Logger;
+}
+
+export interface RunningCollector {
+  identity: ComponentIdentity;
+  url: string;
+  queue: DiskQueue;
+  counters: IntakeCounters;
+  reporter: StatusReporter;
+  close(): Promise<void>;
+}
+
+/** Starts a callback collector: activates once, recovers its queue, serves agents, drains. */
+export async function startCallbackCollector(
+  options: CallbackCollectorOptions,
+): Promise<RunningCollector> {
+  const log = options.logger.child({ component: 'collector' });
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const keys = await loadOrCreateKeyPair(join(options.dataDir, 'collector-key.pem'));
+  const identity = await ensureIdentity(options, keys);
+  const hub = new HubLink(identity, keys.privateKeyPem);
+  let config: CollectorConfig = { ...defaultCollectorConfig, ...options.config };
+
+  const queueDir = join(options.dataDir, 'queue');
+  const { queue, setAside } = await DiskQueue.open({
+    dir: queueDir,
+    segmentMaxBytes: options.segmentMaxBytes,
+  });
+  if (setAside.length > 0) log.warn({ setAside }, 'queue damage set aside at start');
+  const counters = new IntakeCounters();
+  const connection = options.databaseUrl ? new StoreConnection(options.databaseUrl) : null;
+  const directory = new CachedAgentDirectory(
+    connection ? storeAgentSource(connection) : hubAgentSource(hub),
+  );
+  const channel = new ChannelServer({
+    recipientId: identity.componentId,
+    privateKeyPem: keys.privateKeyPem,
+    senders: directory,
+  });
+  const admission = new QueueAdmission(queue, queueDir, () => config, options.freeSpace);
+  await admission.start();
+
+  let accepting = true;
+  const rejections = new RejectionCounter();
+  const server: FastifyInstance = await buildIntakeServer({
+    collectorId: identity.componentId,
+    channel,
+    queue,
+    admission,
+    counters,
+    rejections,
+    log,
+    nowMillis: Date.now,
+    accepting: () => accepting,
+  });
+  const host = options.host ?? defaultCollectorHost;
+  await server.listen({ host, port: options.port ?? defaultCollectorPort });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = options.advertiseUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const sink = connection ? storeSink(connection) : hubSink(hub);
+  const drainer = new QueueDrainer({
+    queue,
+    sink,
+    counters,
+    collectorId: identity.componentId,
+    refusedDir: join(options.dataDir, 'refused'),
+    batchCallbacks: () => config.drainBatchCallbacks,
+    log,
+  });
+  drainer.start();
+  const reporter = new StatusReporter(
+    hub,
+    () =>
+      collectorReport({
+        url,
+        queue,
+        counters,
+        rejections,
+        drainer,
+        directory,
+        sink: sink.name,
+        version: strataVersion,
+      }),
+    (pushed) => {
+      config = { ...defaultCollectorConfig, ...options.config, ...pushed };
+    },
+    () => config.reportIntervalSeconds * 1_000,
+    log,
+  );
+  reporter.start();
+  log.info(
+    { url, collectorId: identity.componentId, sink: sink.name, queued: queue.stats().records },
+    'callback collector started',
+  );
+
+  return {
+    identity,
+    url,
+    queue,
+    counters,
+    reporter,
+    async close() {
+      accepting = false;
+      await server.close();
+      await drainer.stop();
+      await reporter.stop();
+      admission.stop();
+      await queue.close();
+      await sink.close();
+      log.info('callback collector stopped');
+    },
+  };
+}
+
+async function ensureIdentity(
+  options: CallbackCollectorOptions,
+  keys: { privateKeyPem: string; publicKeyPem: string },
+): Promise<ComponentIdentity> {
+  const saved = await loadIdentity(options.dataDir);
+  if (saved) return saved;
+  if (!options.hubUrl || !options.token) {
+    throw new ConfigError(
+      'this collector is not activated yet: pass --hub <url> and --token <token>',
+    );
+  }
+  const name = options.name ?? hostname();
+  return activate({
+    dataDir: options.dataDir,
+    hubUrl: options.hubUrl,
+    token: options.token,
+    kind: 'collector',
+    name,
+    keys,
+  });
+}

@@ -1,0 +1,147 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ReceivedCallback } from '../../intake/store-callbacks.js';
+import type { CallbackV1 } from '../../protocol/callback-schema.js';
+import type { Logger } from '../../shared/logger.js';
+import type { DiskQueue, QueueRecord } from '../queue/disk-queue.js';
+import type { CallbackSink, SinkOutcome } from './callback-sink.js';
+import type { QueuedEnvelope } from './callback-receiver.js';
+import type { IntakeCounters } from './intake-counters.js';
+
+/** Wait when the queue is empty before looking again: 20 ms. */
+const idleWaitMillis = 20;
+/** First wait after the store failed; it doubles up to the ceiling: 500 ms to 30 s. */
+const firstRetryMillis = 500;
+const maxRetryMillis = 30_000;
+
+export interface DrainerParts {
+  queue: DiskQueue;
+  sink: CallbackSink;
+  counters: IntakeCounters;
+  collectorId: string;
+  /** Folder where callbacks the store refuses for good are kept, one JSON line each. */
+  refusedDir: string;
+  batchCallbacks: () => number;
+  log: Logger;
+}
+
+/**
+ * Takes the queue in order and writes it to the store in batches. A batch is committed to the
+ * queue (and so may be removed) only after the store has committed it; if the store is away
+ * the same batch is tried again, with growing waits, for as long as it takes.
+ */
+export class QueueDrainer {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  /** True while the store refuses or cannot be reached; shown in the collector's reports. */
+  storeAway = false;
+
+  constructor(private readonly parts: DrainerParts) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the batch in hand; what is not committed stays queued for the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { queue, sink } = this.parts;
+    let retryMillis = firstRetryMillis;
+    while (this.running) {
+      const records = await queue.readBatch(this.parts.batchCallbacks(), sink.maxBatchBytes);
+      if (records.length === 0) {
+        await sleep(idleWaitMillis);
+        continue;
+      }
+      const items = this.decode(records);
+      for (;;) {
+        const outcome = await this.write(items);
+        if (outcome.kind !== 'unavailable') break;
+        this.noteFailure(outcome.reason);
+        await sleep(outcome.retryAfterMillis ?? retryMillis);
+        retryMillis = Math.min(retryMillis * 2, maxRetryMillis);
+        if (!this.running) return; // nothing committed: the batch drains after the restart
+      }
+      retryMillis = firstRetryMillis;
+      this.storeAway = false;
+      await queue.commit(records);
+    }
+  }
+
+  /** Writes a batch; one the store refuses is split until the refused callbacks stand alone. */
+  private async write(items: readonly ReceivedCallback[]): Promise<SinkOutcome> {
+    if (items.length === 0) return { kind: 'stored', stored: 0, duplicates: 0, rows: 0 };
+    const outcome = await this.parts.sink.write(items);
+    if (outcome.kind === 'stored') {
+      this.parts.counters.stored += outcome.stored;
+      this.parts.counters.duplicates += outcome.duplicates;
+      this.parts.counters.rowsStored += outcome.rows;
+      return outcome;
+    }
+    if (outcome.kind === 'unavailable') return outcome;
+    if (items.length === 1) {
+      await this.setAside(items[0]!, outcome.reason);
+      return { kind: 'stored', stored: 0, duplicates: 0, rows: 0 };
+    }
+    const half = Math.ceil(items.length / 2);
+    for (const part of [items.slice(0, half), items.slice(half)]) {
+      const partOutcome = await this.write(part);
+      if (partOutcome.kind === 'unavailable') return partOutcome;
+    }
+    return { kind: 'stored', stored: 0, duplicates: 0, rows: 0 };
+  }
+
+  private decode(records: readonly QueueRecord[]): ReceivedCallback[] {
+    const items: ReceivedCallback[] = [];
+    for (const record of records) {
+      try {
+        const envelope = JSON.parse(record.payload.toString('utf8')) as QueuedEnvelope;
+        items.push({
+          agentId: envelope.agentId,
+          callback: envelope.callback as CallbackV1,
+          collectorId: this.parts.collectorId,
+          receivedAtMillis: envelope.receivedAtMillis,
+        });
+      } catch {
+        // The checksum passed, so this is not disk damage; counted, and skipped for good.
+        this.parts.counters.dropped.undecodable++;
+        this.parts.log.error(
+          { segment: record.segment, end: record.end },
+          'queued record undecodable',
+        );
+      }
+    }
+    return items;
+  }
+
+  private async setAside(item: ReceivedCallback, reason: string): Promise<void> {
+    await mkdir(this.parts.refusedDir, { recursive: true, mode: 0o700 });
+    const line = JSON.stringify({ reason, at: new Date().toISOString(), ...item });
+    await appendFile(join(this.parts.refusedDir, 'refused-by-store.jsonl'), `${line}\n`, {
+      mode: 0o600,
+    });
+    this.parts.counters.dropped.store_refused++;
+    this.parts.log.error(
+      { callbackId: item.callback.callbackId, agentId: item.agentId, reason },
+      'store refused a queued callback; set aside',
+    );
+  }
+
+  private noteFailure(reason: string): void {
+    this.parts.counters.storeFailures++;
+    this.parts.counters.lastStoreError = {
+      at: new Date().toISOString(),
+      message: reason.slice(0, 500),
+    };
+    if (!this.storeAway)
+      this.parts.log.warn({ reason }, 'store unavailable; callbacks stay queued');
+    this.storeAway = true;
+  }
+}
+
+const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
