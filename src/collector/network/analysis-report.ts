@@ -69,7 +69,7 @@ function connectionReport(flow: Flow, directory?: AddressDirectory): ConnectionR
   const durationSeconds = (flow.lastTimeNanos - flow.firstTimeNanos) / 1e9;
   const origAddress = addressText(flow.ipVersion, flow.addressWords, 0);
   const guess = classify(flow);
-  const exchanges = flow.response.exchanges.map((e) => ({
+  const exchanges = flow.response.exchanges().map((e) => ({
     at: epochText(baseSeconds, e.requestTimeNanos),
     seconds: e.responseNanos / 1e9,
   }));
@@ -105,12 +105,12 @@ function connectionReport(flow: Flow, directory?: AddressDirectory): ConnectionR
     }),
     orig: sideReport(orig, durationSeconds),
     resp: sideReport(resp, durationSeconds),
-    perSecond: flow.buckets.seconds.map((second, i) => ({
-      second: second + baseSeconds,
-      origBytes: flow.buckets.bytes[0][i]!,
-      respBytes: flow.buckets.bytes[1][i]!,
-      origPackets: flow.buckets.packets[0][i]!,
-      respPackets: flow.buckets.packets[1][i]!,
+    perSecond: flow.buckets.entries().map((bucket) => ({
+      second: bucket.second + baseSeconds,
+      origBytes: bucket.bytes[0],
+      respBytes: bucket.bytes[1],
+      origPackets: bucket.packets[0],
+      respPackets: bucket.packets[1],
     })),
     attribution: flow.attribution ?? directory?.machineAt(origAddress, startSecond),
     reusedPorts: flow.reusedPorts,

@@ -127,11 +127,16 @@ export class FlowTracker implements PacketSink {
   }
 
   private newFlow(p: DecodedPacket, record: PacketRecord, senderIsOriginator: boolean): Flow {
-    const source = [p.src0, p.src1, p.src2, p.src3];
-    const destination = [p.dst0, p.dst1, p.dst2, p.dst3];
-    const words = Uint32Array.from(
-      senderIsOriginator ? [...source, ...destination] : [...destination, ...source],
-    );
+    const words = new Uint32Array(8);
+    const [sender, receiver] = senderIsOriginator ? [0, 4] : [4, 0];
+    words[sender] = p.src0;
+    words[sender + 1] = p.src1;
+    words[sender + 2] = p.src2;
+    words[sender + 3] = p.src3;
+    words[receiver] = p.dst0;
+    words[receiver + 1] = p.dst1;
+    words[receiver + 2] = p.dst2;
+    words[receiver + 3] = p.dst3;
     const [origPort, respPort] = senderIsOriginator
       ? [p.srcPort, p.dstPort]
       : [p.dstPort, p.srcPort];

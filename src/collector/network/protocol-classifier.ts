@@ -108,7 +108,7 @@ function desktopPayload(data: Uint8Array, start: number, end: number): string | 
 function genericPayload(data: Uint8Array, start: number, end: number): string | undefined {
   if (end - start >= 3 && data[start] === 0x16 && data[start + 1] === 3 && data[start + 2]! <= 4)
     return 'tls';
-  if (httpStarts.some((method) => startsWith(data, start, end, method))) return 'http';
+  for (const method of httpStarts) if (startsWith(data, start, end, method)) return 'http';
   if (startsWith(data, start, end, 'SSH-')) return 'ssh';
   if (
     end - start >= 8 &&

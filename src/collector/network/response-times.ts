@@ -16,7 +16,11 @@ export interface Exchange {
  */
 export class ResponseTimes {
   readonly stats = new RunningStats();
-  readonly exchanges: Exchange[] = [];
+  /**
+   * Kept exchanges as flat pairs (request time, response time), allocated on the first
+   * answer: one array per connection instead of one object per exchange.
+   */
+  private kept: number[] | undefined;
   unanswered = 0;
   private requestStartNanos = -1;
 
@@ -29,10 +33,18 @@ export class ResponseTimes {
     if (this.requestStartNanos < 0) return;
     const responseNanos = timeNanos - this.requestStartNanos;
     this.stats.add(responseNanos);
-    if (this.exchanges.length < maxExchangesKept) {
-      this.exchanges.push({ requestTimeNanos: this.requestStartNanos, responseNanos });
-    }
+    const kept = (this.kept ??= []);
+    if (kept.length < maxExchangesKept * 2) kept.push(this.requestStartNanos, responseNanos);
     this.requestStartNanos = -1;
+  }
+
+  /** The exchanges kept, in order (at most `maxExchangesKept`). */
+  exchanges(): Exchange[] {
+    const kept = this.kept ?? [];
+    return Array.from({ length: kept.length / 2 }, (_, i) => ({
+      requestTimeNanos: kept[2 * i]!,
+      responseNanos: kept[2 * i + 1]!,
+    }));
   }
 
   /** Ends the connection: a request still waiting is unanswered. */

@@ -171,11 +171,12 @@ function within(elapsedNanos: number, limitNanos: number): boolean {
 function remember(fwd: TcpSequenceState, s: SegmentFacts, marks: number) {
   let nextSeq = (s.seq + s.length) >>> 0;
   const synOrFin = (s.flags & (tcpFlag.syn | tcpFlag.fin)) !== 0;
-  if ((s.length > 0 || synOrFin) && fwd.unackedStart.length < maxUnackedSegments) {
+  if ((s.length > 0 || synOrFin) && fwd.unackedCount < maxUnackedSegments) {
     if (synOrFin) nextSeq = (nextSeq + 1) >>> 0;
-    fwd.unackedStart.push(s.seq);
-    fwd.unackedEnd.push(nextSeq);
-    fwd.unackedTimeNanos.push(s.timeNanos);
+    const at = fwd.unackedCount++;
+    fwd.unackedStart[at] = s.seq;
+    fwd.unackedEnd[at] = nextSeq;
+    fwd.unackedTimeNanos[at] = s.timeNanos;
   }
   const probe = isProbe(marks);
   if ((seqAfter(nextSeq, fwd.nextSeq) || fwd.nextSeq === 0) && !probe) {
@@ -196,9 +197,9 @@ function remember(fwd: TcpSequenceState, s: SegmentFacts, marks: number) {
  * that ends exactly at `ack` (the ack round trip), or -1 when none does.
  */
 function acknowledge(rev: TcpSequenceState, ack: number, nowNanos: number): number {
-  const starts = rev.unackedStart;
-  const count = starts.length;
+  const count = rev.unackedCount;
   if (count === 0) return -1;
+  const starts = rev.unackedStart;
   const ends = rev.unackedEnd;
   const times = rev.unackedTimeNanos;
   let rtt = -1;
@@ -216,6 +217,6 @@ function acknowledge(rev: TcpSequenceState, ack: number, nowNanos: number): numb
       times[kept++] = times[i]!;
     }
   }
-  starts.length = ends.length = times.length = kept;
+  rev.unackedCount = kept;
   return rtt;
 }

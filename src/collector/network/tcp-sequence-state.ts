@@ -42,7 +42,12 @@ export class TcpSequenceState {
   lastMarks = 0;
   /** Duplicate acknowledgements in a row; -1 after an acknowledgement of unseen data. */
   duplicateAcks = 0;
-  /** Segments sent and not yet acknowledged, oldest first: start, end (exclusive) and time. */
+  /**
+   * Segments sent and not yet acknowledged, oldest first: start, end (exclusive) and time, in
+   * the first `unackedCount` entries. The arrays are reused, never shrunk: shrinking them on
+   * every acknowledgement cost more than the analysis itself.
+   */
+  unackedCount = 0;
   unackedStart: number[] = [];
   unackedEnd: number[] = [];
   unackedTimeNanos: number[] = [];
