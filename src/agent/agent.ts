@@ -3,21 +3,18 @@ import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CallbackV1, MachineSample } from '../protocol/callback-schema.js';
-import { ChannelClient } from '../protocol/channel-client.js';
-import { httpTransport } from '../protocol/http-transport.js';
 import { loadOrCreateKeyPair } from '../protocol/key-pair.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { strataVersion } from '../shared/version.js';
 import { activate, loadIdentity, saveHubUrl, type ComponentIdentity } from './agent-identity.js';
 import { CallbackSpool } from './callback-spool.js';
+import { deliverSpool } from './callback-delivery.js';
+import { DeliveryTargets } from './delivery-targets.js';
 import { collectMachineSample } from './machine-sample.js';
 
 /** Wait after a failed delivery before trying again, unless the hub says otherwise: 60 s. */
 const retryAfterFailureMillis = 60_000;
-
-// Refusals that no retry can fix for this callback: it is set aside, counted, and skipped.
-const permanentRefusals = new Set(['invalid_callback', 'oversized', 'malformed']);
 
 export interface AgentOptions {
   dataDir: string;
@@ -51,13 +48,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   log.info({ componentId: identity.componentId, hub: identity.hubUrl }, 'agent ready');
 
   const spool = new CallbackSpool(join(options.dataDir, 'spool'));
-  const client = new ChannelClient({
-    componentId: identity.componentId,
-    privateKeyPem: keys.privateKeyPem,
-    recipientId: identity.hubId,
-    recipientPublicKeyPem: identity.hubPublicKeyPem,
-    transport: httpTransport(identity.hubUrl),
-  });
+  const targets = new DeliveryTargets(identity, keys.privateKeyPem, options.dataDir, log);
   const sample = options.sample ?? (() => collectMachineSample());
   const intervalMillis = Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
 
@@ -73,7 +64,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       ...(await sample()),
     };
     await spool.add(callback);
-    const result = await deliverSpool(spool, client, log);
+    await targets.refresh();
+    const result = await deliverSpool(spool, targets, log);
     if (result.status === 'pending') {
       log.warn(
         { reason: result.reason, waiting: (await spool.names()).length },
@@ -163,52 +155,4 @@ async function ensureIdentity(
     name: options.name ?? hostname(),
     keys,
   });
-}
-
-/** Sends waiting callbacks oldest first until all are acknowledged or the hub cannot take more. */
-async function deliverSpool(
-  spool: CallbackSpool,
-  client: ChannelClient,
-  log: Logger,
-): Promise<FlushResult> {
-  let delivered = 0;
-  for (const name of await spool.names()) {
-    const callback = await spool.read(name);
-    if (!callback) continue;
-    let result;
-    try {
-      result = await client.request('/api/v1/callbacks', callback);
-    } catch (error) {
-      return {
-        status: 'pending',
-        delivered,
-        reason: `hub unreachable: ${(error as Error).message}`,
-        retryAfterMillis: retryAfterFailureMillis,
-      };
-    }
-    if (result.kind === 'reply') {
-      const ack = result.body as { callbackId?: string };
-      if (ack.callbackId !== callback.callbackId)
-        throw new Error('the hub acknowledged another callback');
-      await spool.remove(name);
-      delivered++;
-      continue;
-    }
-    if (permanentRefusals.has(result.code)) {
-      log.error(
-        { code: result.code, callbackId: callback.callbackId, message: result.message },
-        'hub refused a callback for good; set aside',
-      );
-      await spool.setAside(name, 'refused_by_hub');
-      continue;
-    }
-    const retryAfterMillis = (result.retryAfterSeconds ?? retryAfterFailureMillis / 1000) * 1000;
-    return {
-      status: 'pending',
-      delivered,
-      reason: `${result.code}: ${result.message}`,
-      retryAfterMillis,
-    };
-  }
-  return { status: 'delivered', delivered };
 }
