@@ -54,6 +54,8 @@ export interface CallbackCollectorOptions {
 
 export interface RunningCollector {
   identity: ComponentIdentity;
+  /** The key agents wrap their session keys to. */
+  publicKeyPem: string;
   url: string;
   queue: DiskQueue;
   counters: IntakeCounters;
@@ -148,6 +150,7 @@ export async function startCallbackCollector(
 
   return {
     identity,
+    publicKeyPem: keys.publicKeyPem,
     url,
     queue,
     counters,

@@ -54,7 +54,8 @@ export async function recordCollectorReport(
 /** Every activated collector with its state and latest report, for the API and status page. */
 export async function listCollectors(db: Queryable, nowMillis: number) {
   const rows = await db.query<CollectorRow>(
-    `SELECT c.id, c.name, c.status, k.intake_url, coalesce(k.software_version, '') AS software_version,
+    `SELECT c.id, c.name, c.status, k.intake_url,
+       coalesce(k.software_version, '') AS software_version,
        coalesce(k.config, '{}') AS config, coalesce(k.config_version, 1) AS config_version,
        k.applied_config_version, k.reported_at, coalesce(k.report, '{}') AS report
      FROM components c LEFT JOIN collectors k ON k.component_id = c.id

@@ -41,6 +41,10 @@ class PostgresStore implements Store {
 
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection the server ends mid-transaction reports it here as well as to the query
+    // under way; the query's failure is what counts, this copy must not crash the process.
+    const ignoreError = () => undefined;
+    client.on('error', ignoreError);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -55,7 +59,7 @@ class PostgresStore implements Store {
           const stream = client.query(copyFromStdin(copyStatement(table, columns, 'STDIN')));
           await new Promise<void>((resolve, reject) => {
             stream.once('finish', resolve);
-            stream.once('error', reject);
+            stream.on('error', reject); // a broken connection may report more than once
             stream.end(text);
           });
         },
@@ -70,6 +74,7 @@ class PostgresStore implements Store {
       ));
       throw error;
     } finally {
+      client.off('error', ignoreError);
       client.release(broken);
     }
   }

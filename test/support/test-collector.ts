@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { activate, type ComponentIdentity } from '../../src/agent/agent-identity.js';
+import { activate, loadIdentity, type ComponentIdentity } from '../../src/agent/agent-identity.js';
 import {
   startCallbackCollector,
   type CallbackCollectorOptions,
@@ -40,9 +40,11 @@ export async function startTestCollector(
   options: Partial<CallbackCollectorOptions> = {},
 ): Promise<TestCollector> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'strata-collector-')));
+  // A collector started again on its folder is activated already and needs no token.
+  const activated = (await loadIdentity(dataDir)) !== null;
   const collector = await startCallbackCollector({
     hubUrl: hub.url,
-    token: await issueToken(hub, 'collector'),
+    token: activated ? undefined : await issueToken(hub, 'collector'),
     host: '127.0.0.1',
     port: 0,
     databaseUrl: hub.databaseUrl,

@@ -39,7 +39,8 @@ export async function receiveCallback(parts: ReceiverParts, body: unknown): Prom
   if (refusal) throw new IntakeRefused(refusal);
 
   // The agent's own bytes go to disk as they came: no second serialisation on the hot path.
-  const head = `{"agentId":${JSON.stringify(session.senderId)},"receivedAtMillis":${parts.nowMillis()},"callback":`;
+  const agent = JSON.stringify(session.senderId);
+  const head = `{"agentId":${agent},"receivedAtMillis":${parts.nowMillis()},"callback":`;
   try {
     await parts.queue.append(Buffer.concat([Buffer.from(head), plaintext, Buffer.from('}')]));
   } catch {

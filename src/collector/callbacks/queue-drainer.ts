@@ -33,6 +33,7 @@ export interface DrainerParts {
 export class QueueDrainer {
   private running = false;
   private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
   /** True while the store refuses or cannot be reached; shown in the collector's reports. */
   storeAway = false;
 
@@ -46,7 +47,21 @@ export class QueueDrainer {
   /** Stops after the batch in hand; what is not committed stays queued for the next start. */
   async stop(): Promise<void> {
     this.running = false;
+    this.wake?.();
     await this.loop;
+  }
+
+  /** Waits, but no longer than until stop() is called. */
+  private pause(millis: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, millis);
+      this.wake = done;
+    });
   }
 
   private async run(): Promise<void> {
@@ -55,7 +70,7 @@ export class QueueDrainer {
     while (this.running) {
       const records = await queue.readBatch(this.parts.batchCallbacks(), sink.maxBatchBytes);
       if (records.length === 0) {
-        await sleep(idleWaitMillis);
+        await this.pause(idleWaitMillis);
         continue;
       }
       const items = this.decode(records);
@@ -63,7 +78,7 @@ export class QueueDrainer {
         const outcome = await this.write(items);
         if (outcome.kind !== 'unavailable') break;
         this.noteFailure(outcome.reason);
-        await sleep(outcome.retryAfterMillis ?? retryMillis);
+        await this.pause(outcome.retryAfterMillis ?? retryMillis);
         retryMillis = Math.min(retryMillis * 2, maxRetryMillis);
         if (!this.running) return; // nothing committed: the batch drains after the restart
       }
@@ -143,5 +158,3 @@ export class QueueDrainer {
     this.storeAway = true;
   }
 }
-
-const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));

@@ -67,7 +67,8 @@ export async function collectorRoutes(app: FastifyInstance, hub: HubContext) {
       public_key_pem: string;
       certificate_not_after: Date;
     }>(
-      `SELECT status, public_key_pem, certificate_not_after FROM components WHERE id = $1 AND kind = 'agent'`,
+      `SELECT status, public_key_pem, certificate_not_after FROM components
+       WHERE id = $1 AND kind = 'agent'`,
       [agentId],
     );
     const row = rows[0];
