@@ -12,6 +12,7 @@ import type { HubContext } from './hub-context.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { collectorRoutes } from './routes/collector-routes.js';
 import { componentRoutes } from './routes/component-routes.js';
+import { connectorIdRoutes } from './routes/connector-id-routes.js';
 import { machineRoutes } from './routes/machine-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { findWebAssets, notBuiltPage } from './web-assets.js';
@@ -64,6 +65,7 @@ export async function buildHubServer(hub: HubContext): Promise<FastifyInstance> 
   await app.register((scope) => peopleRoutes(scope, hub));
   await app.register((scope) => machineRoutes(scope, hub));
   await app.register((scope) => adminRoutes(scope, hub));
+  await app.register((scope) => connectorIdRoutes(scope, hub));
   await registerWebUi(app);
   return app;
 }
