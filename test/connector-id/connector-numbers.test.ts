@@ -76,7 +76,7 @@ describe(`Connector ID numbers over the hub's API (${storeKind} store)`, () => {
     assert.notEqual(clone.number, first.number);
   });
 
-  it('gives a re-created non-persistent desktop (a new agent, the old name) its number', async () => {
+  it('keeps the number of a non-persistent desktop re-created under its old name', async () => {
     const vdi = { fqdn: h('fqdn', 'vdi-7.corp.example'), platformUuid: h('platformUuid', 'v1') };
     const before = await claim({ ...vdi, nics: [h('nic', '00:50:56:00:00:01')] });
     const recreated = await claim({
