@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "strata_nfqueue",
+      "sources": ["nfqueue.c"],
+      "libraries": ["-lnetfilter_queue"],
+      "cflags": ["-Wall", "-Wextra", "-O2"]
+    }
+  ]
+}
