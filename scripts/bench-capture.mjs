@@ -7,7 +7,8 @@
 //   npm run bench:capture [-- --runs 5 --megabytes 300 --core 1]
 // Building the capture needs root (a private network namespace, tcpdump); analysing needs tshark.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -26,6 +27,9 @@ const runs = Number(values.runs);
 const pin = ['taskset', '-c', values.core];
 
 mkdirSync(benchDir, { recursive: true });
+// The analysis runs from dist/, as the strata command does: compile the server code first.
+const build = spawnSync('npx', ['tsc', '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+if (build.status !== 0) throw new Error('compiling with tsc -p tsconfig.json failed');
 if (values.rebuild || !existsSync(capture)) buildCapture(Number(values.megabytes) * 1024 * 1024);
 const packets = Number(
   execFileSync('capinfos', ['-M', '-c', '-r', '-T', capture], { encoding: 'utf8' })
@@ -37,15 +41,14 @@ console.log(
   `capture: ${capture}, ${(statSync(capture).size / 1e6).toFixed(0)} MB, ${packets} packets`,
 );
 
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const loadAtStart = loadAverage();
+console.log(`${availableParallelism()} cores, load average ${loadAtStart}`);
 const strata = [];
 const tshark = [];
 for (let run = 1; run <= runs; run++) {
   // Alternate the tools so that load from elsewhere on the machine hits both alike.
-  strata.push(
-    timed(() =>
-      run1(['node', '--import', 'tsx', join(root, 'scripts/bench-analyze.mts'), capture]),
-    ),
-  );
+  strata.push(timed(() => run1(['node', join(root, 'scripts/bench-analyze.mjs'), capture])));
   tshark.push(
     timed(() =>
       run1([
@@ -69,6 +72,7 @@ for (let run = 1; run <= runs; run++) {
 const best = (xs) => Math.min(...xs);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`\none core (taskset -c ${values.core}), ${runs} runs each, whole process wall time:`);
+console.log(`load average: ${loadAtStart} at the start, ${loadAverage()} at the end`);
 console.log(`strata  best ${rate(best(strata))}  median ${rate(median(strata))}`);
 console.log(`tshark  best ${rate(best(tshark))}  median ${rate(median(tshark))}`);
 console.log(

@@ -40,10 +40,9 @@ async function analyse(
   const tracker = new FlowTracker({ keepAckRttSamples: true });
   await readCaptureFile(path, tracker);
   tracker.finish();
-  return {
-    reports: connectionReports(tracker),
-    samples: tracker.flows.map((f) => f.ackRttSamples!.map((n) => n / 1e9)),
-  };
+  const reports = connectionReports(tracker);
+  const samples = reports.map((r) => (tracker.ackRttSamples![r.id] ?? []).map((n) => n / 1e9));
+  return { reports, samples };
 }
 
 function assertClose(actual: number | undefined, expected: number | undefined, what: string) {

@@ -22,7 +22,7 @@ export function ipv6Text(words: ArrayLike<number>, first: number): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
 
-/** The address of side 0 (originator) or 1 of a connection's address words. */
+/** An address from a FlowStore's address words; `side` is slot * 2 + 0 (originator) or + 1. */
 export function addressText(ipVersion: number, words: Uint32Array, side: number): string {
   return ipVersion === 4 ? ipv4Text(words[side * 4]!) : ipv6Text(words, side * 4);
 }

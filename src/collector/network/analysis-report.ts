@@ -1,13 +1,10 @@
-import { addressText } from './address-format.js';
-import type { AddressDirectory } from './attribution.js';
+import type { AddressDirectory, Attribution } from './attribution.js';
 import { ignoredReasons, type SkipReason } from './capture-packet.js';
-import { tcpConnState, udpConnState, type ConnState } from './conn-state.js';
-import { ipProtocol } from './decoded-packet.js';
-import type { Attribution, Flow, FlowSide } from './flow.js';
-import { classify } from './protocol-classifier.js';
+import type { ConnState } from './conn-state.js';
+import { connectionReport } from './connection-report.js';
 import type { FlowTracker } from './flow-tracker.js';
-
-type Summary = { count: number; minSeconds: number; meanSeconds: number; maxSeconds: number };
+import type { StatsSummary as Summary } from './running-stats.js';
+import type { SecondCounts } from './traffic-buckets.js';
 
 /** What one side of a connection sent. Bytes are wire lengths, even from truncated captures. */
 export interface SideReport {
@@ -19,6 +16,12 @@ export interface SideReport {
   zeroWindows: number;
   /** bytes / 1000 / duration; absent for connections of a single instant. */
   kilobytesPerSecond?: number;
+}
+
+/** One request and its answer: when the request started (epoch text) and how long it took. */
+export interface ExchangeReport {
+  at: string;
+  seconds: number;
 }
 
 /** Everything measured about one connection (definitions in docs/architecture.md). */
@@ -39,17 +42,11 @@ export interface ConnectionReport {
   history?: string;
   handshakeRttSeconds?: number;
   ackRtt?: Summary;
-  responseTime?: Summary & { unanswered: number; exchanges: { at: string; seconds: number }[] };
+  responseTime?: Summary & { unanswered: number; exchanges: ExchangeReport[] };
   orig: SideReport;
   resp: SideReport;
   /** Per second with traffic: epoch second, bytes and packets each way. */
-  perSecond: {
-    second: number;
-    origBytes: number;
-    respBytes: number;
-    origPackets: number;
-    respPackets: number;
-  }[];
+  perSecond: SecondCounts[];
   attribution?: Attribution;
   reusedPorts: boolean;
 }
@@ -59,74 +56,7 @@ export function connectionReports(
   tracker: FlowTracker,
   directory?: AddressDirectory,
 ): ConnectionReport[] {
-  return tracker.flows.map((flow) => connectionReport(flow, directory));
-}
-
-function connectionReport(flow: Flow, directory?: AddressDirectory): ConnectionReport {
-  const baseSeconds = flow.baseSeconds;
-  const tcp = flow.protocol === ipProtocol.tcp;
-  const [orig, resp] = flow.sides;
-  const durationSeconds = (flow.lastTimeNanos - flow.firstTimeNanos) / 1e9;
-  const origAddress = addressText(flow.ipVersion, flow.addressWords, 0);
-  const guess = classify(flow);
-  const exchanges = flow.response.exchanges().map((e) => ({
-    at: epochText(baseSeconds, e.requestTimeNanos),
-    seconds: e.responseNanos / 1e9,
-  }));
-  const responseSummary = flow.response.stats.summary();
-  const startSecond = Math.floor(flow.firstTimeNanos / 1e9) + baseSeconds;
-
-  return {
-    id: flow.id,
-    transport: tcp ? 'tcp' : 'udp',
-    origAddress,
-    origPort: flow.origPort,
-    respAddress: addressText(flow.ipVersion, flow.addressWords, 1),
-    respPort: flow.respPort,
-    start: epochText(baseSeconds, flow.firstTimeNanos),
-    durationSeconds,
-    protocol: guess.name,
-    protocolRule: guess.rule,
-    ...(flow.serverName !== undefined && { serverName: flow.serverName }),
-    connState: tcp
-      ? tcpConnState(
-          orig.endpoint,
-          resp.endpoint,
-          flow.history.text,
-          orig.payloadBytes,
-          resp.payloadBytes,
-        )
-      : udpConnState(orig.packets, resp.packets),
-    ...(tcp && { history: flow.history.text }),
-    ...(flow.initialRttNanos !== 0 && { handshakeRttSeconds: flow.initialRttNanos / 1e9 }),
-    ...(flow.ackRtt.count > 0 && { ackRtt: flow.ackRtt.summary() }),
-    ...(responseSummary && {
-      responseTime: { ...responseSummary, unanswered: flow.response.unanswered, exchanges },
-    }),
-    orig: sideReport(orig, durationSeconds),
-    resp: sideReport(resp, durationSeconds),
-    perSecond: flow.buckets.entries().map((bucket) => ({
-      second: bucket.second + baseSeconds,
-      origBytes: bucket.bytes[0],
-      respBytes: bucket.bytes[1],
-      origPackets: bucket.packets[0],
-      respPackets: bucket.packets[1],
-    })),
-    attribution: flow.attribution ?? directory?.machineAt(origAddress, startSecond),
-    reusedPorts: flow.reusedPorts,
-  };
-}
-
-function sideReport(side: FlowSide, durationSeconds: number): SideReport {
-  return {
-    packets: side.packets,
-    bytes: side.wireBytes,
-    payloadBytes: side.payloadBytes,
-    retransmissions: side.retransmissions,
-    outOfOrder: side.outOfOrder,
-    zeroWindows: side.zeroWindows,
-    ...(durationSeconds > 0 && { kilobytesPerSecond: side.wireBytes / 1000 / durationSeconds }),
-  };
+  return tracker.store.liveSlots().map((slot) => connectionReport(tracker.store, slot, directory));
 }
 
 /** Epoch seconds with nine decimals from the time base and a nanosecond offset, exactly. */

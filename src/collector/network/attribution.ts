@@ -1,4 +1,10 @@
-import type { Attribution } from './flow.js';
+/** Who a connection belongs to, and how that was found out. */
+export interface Attribution {
+  machineId: number;
+  userId?: number;
+  /** "tag": a Connector ID tag in the traffic; "address": the machine last known at that IP. */
+  source: 'tag' | 'address';
+}
 
 /** The bytes of one packet, as a Connector ID tag decoder gets them. */
 export interface TaggedPacketView {

@@ -1,4 +1,4 @@
-import { EndpointState, type ZeekEndpoint } from './zeek-endpoint.js';
+import { EndpointState } from './zeek-endpoint.js';
 
 /** Zeek's conn_state values (see the definitions in docs/architecture.md). */
 export type ConnState =
@@ -21,18 +21,16 @@ export type ConnState =
 const synThenResetPattern = /^\^?S[^HAFGIQ]*R/;
 
 /**
- * Maps a TCP connection's two endpoint states, its history and payload sizes to Zeek's
- * conn_state, by the rules of Zeek's conn.log.
+ * Maps a TCP connection's endpoint states (`os` the originator's, `rs` the responder's), its
+ * history and payload sizes to Zeek's conn_state, by the rules of Zeek's conn.log.
  */
 export function tcpConnState(
-  orig: ZeekEndpoint,
-  resp: ZeekEndpoint,
+  os: number,
+  rs: number,
   history: string,
   origPayloadBytes: number,
   respPayloadBytes: number,
 ): ConnState {
-  const os = orig.state;
-  const rs = resp.state;
   const origInactive = os === EndpointState.inactive || os === EndpointState.partial;
   const respInactive = rs === EndpointState.inactive || rs === EndpointState.partial;
 

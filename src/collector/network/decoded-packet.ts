@@ -39,6 +39,11 @@ export class DecodedPacket {
   skip: SkipReason | undefined;
   /** How many IP headers were unwrapped to reach the transport (1 without a tunnel). */
   ipDepth = 0;
+  /**
+   * Set by flow tracking: nanoseconds from the connection's base second. Kept here so that it
+   * reaches the analysis without being boxed as an argument on every call.
+   */
+  timeNanos = 0;
 }
 
 export const tcpFlag = {

@@ -35,7 +35,8 @@ export class PcapParser implements CaptureFormatParser {
     this.fields = bigEndian ? bigEndianFields : littleEndianFields;
     this.nanosPerUnit = nano ? 1 : 1000;
     this.headerBytes = modified ? modifiedRecordHeaderBytes : recordHeaderBytes;
-    this.format = `pcap (${nano ? 'nanosecond' : 'microsecond'}, ${bigEndian ? 'big' : 'little'}-endian)`;
+    const resolution = nano ? 'nanosecond' : 'microsecond';
+    this.format = `pcap (${resolution}, ${bigEndian ? 'big' : 'little'}-endian)`;
   }
 
   parse(data: Uint8Array, start: number, end: number, sink: PacketSink): number {
@@ -53,7 +54,8 @@ export class PcapParser implements CaptureFormatParser {
       if (capturedLength > this.maxRecordBytes) {
         // Without a trustworthy length there is no way to find the next record.
         sink.skip('bad_record_length');
-        this.stopMessage = `a record claims ${capturedLength} captured bytes, more than ${this.maxRecordBytes}`;
+        const limit = this.maxRecordBytes;
+        this.stopMessage = `a record claims ${capturedLength} captured bytes, more than ${limit}`;
         return at;
       }
       if (end - at < headerBytes + capturedLength)

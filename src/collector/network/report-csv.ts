@@ -39,7 +39,7 @@ const columns: [string, (c: ConnectionReport) => string | number | undefined][] 
   ['user_id', (c) => c.attribution?.userId],
 ];
 
-/** One CSV line per connection (RFC 4180 quoting); totals and skips go to the table and JSON forms. */
+/** One CSV line per connection (RFC 4180 quoting); totals and skips are in the other forms. */
 export function reportAsCsv(report: AnalysisReport): string {
   const lines = [columns.map(([name]) => name).join(',')];
   for (const c of report.connections)

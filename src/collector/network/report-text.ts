@@ -37,8 +37,9 @@ export function reportAsTable(report: AnalysisReport): string {
   const lines = [`${report.file} (${report.format})`, '', line(header), ...rows.map(line), ''];
   const t = report.totals;
   lines.push(
-    `connections: ${t.connections} (tcp ${t.tcp}, udp ${t.udp}); packets: ${report.packets.read} read, ` +
-      `${report.packets.analysed} analysed; bytes: ${t.bytes}`,
+    `connections: ${t.connections} (tcp ${t.tcp}, udp ${t.udp}); ` +
+      `packets: ${report.packets.read} read, ${report.packets.analysed} analysed; ` +
+      `bytes: ${t.bytes}`,
   );
   lines.push(`skipped: ${counts(report.skipped)}`, `not TCP/UDP: ${counts(report.ignored)}`);
   if (report.message !== undefined) lines.push(`stopped early: ${report.message}`);

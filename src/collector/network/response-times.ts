@@ -1,55 +1,86 @@
+import { filled, grown, type ColumnGroup } from './column-group.js';
+import { PooledLists } from './pooled-lists.js';
 import { RunningStats } from './running-stats.js';
+import type { SlabPool } from './slab-pool.js';
 
 /** Exchanges kept one by one per connection; past this only the summary grows. */
 export const maxExchangesKept = 1_000;
-
-/** One request and its answer: when the request's first byte was sent, and how long it took. */
-export interface Exchange {
-  requestTimeNanos: number;
-  responseNanos: number;
-}
+const exchangeStride = 2; // request time, response time
 
 /**
- * Application response time: from the first payload byte of a request (the originator speaking
- * after the responder, or first) to the first payload byte of the answer. Retransmitted data
- * starts nothing. A request the responder never answers is counted as unanswered.
+ * Application response time per connection slot: from the first payload byte of a request (the
+ * originator speaking after the responder, or first) to the first payload byte of the answer.
+ * Retransmitted data starts nothing. A request the responder never answers is counted as
+ * unanswered.
  */
-export class ResponseTimes {
-  readonly stats = new RunningStats();
-  /**
-   * Kept exchanges as flat pairs (request time, response time), allocated on the first
-   * answer: one array per connection instead of one object per exchange.
-   */
-  private kept: number[] | undefined;
-  unanswered = 0;
-  private requestStartNanos = -1;
+export class ResponseTimes implements ColumnGroup {
+  readonly stats: RunningStats;
+  unanswered: Uint32Array;
+  private requestStartNanos: Float64Array;
+  private readonly kept: PooledLists;
 
-  /** A segment or datagram with new payload, from the originator or not, at `timeNanos`. */
-  payload(fromOriginator: boolean, timeNanos: number): void {
-    if (fromOriginator) {
-      if (this.requestStartNanos < 0) this.requestStartNanos = timeNanos;
-      return;
-    }
-    if (this.requestStartNanos < 0) return;
-    const responseNanos = timeNanos - this.requestStartNanos;
-    this.stats.add(responseNanos);
-    const kept = (this.kept ??= []);
-    if (kept.length < maxExchangesKept * 2) kept.push(this.requestStartNanos, responseNanos);
-    this.requestStartNanos = -1;
+  constructor(pool: SlabPool, slots: number) {
+    this.stats = new RunningStats(slots);
+    this.unanswered = new Uint32Array(slots);
+    this.requestStartNanos = filled(Float64Array, slots, -1);
+    this.kept = new PooledLists(pool, exchangeStride, 1, slots);
   }
 
-  /** The exchanges kept, in order (at most `maxExchangesKept`). */
-  exchanges(): Exchange[] {
-    const kept = this.kept ?? [];
-    return Array.from({ length: kept.length / 2 }, (_, i) => ({
-      requestTimeNanos: kept[2 * i]!,
-      responseNanos: kept[2 * i + 1]!,
-    }));
+  /**
+   * A segment or datagram with new payload, from the originator or not. The time comes in the
+   * packet (`timeNanos`) rather than as a number, which would be boxed on every call.
+   */
+  payload(slot: number, fromOriginator: boolean, packet: { readonly timeNanos: number }): void {
+    const timeNanos = packet.timeNanos;
+    const requestStart = this.requestStartNanos[slot]!;
+    if (fromOriginator) {
+      if (requestStart < 0) this.requestStartNanos[slot] = timeNanos;
+      return;
+    }
+    if (requestStart < 0) return;
+    const responseNanos = timeNanos - requestStart;
+    this.stats.add(slot, responseNanos);
+    const kept = this.kept;
+    if (kept.count[slot]! < maxExchangesKept) {
+      const at = kept.room(slot) + kept.count[slot]!++ * exchangeStride;
+      kept.pool.data[at] = requestStart;
+      kept.pool.data[at + 1] = responseNanos;
+    }
+    this.requestStartNanos[slot] = -1;
+  }
+
+  /** How many exchanges are kept (at most `maxExchangesKept`), in order. */
+  keptCount(slot: number): number {
+    return this.kept.count[slot]!;
+  }
+
+  /** When kept exchange `i` started, nanoseconds from the connection's base. */
+  requestTimeNanos(slot: number, i: number): number {
+    return this.kept.pool.data[this.kept.offset[slot]! + i * exchangeStride]!;
+  }
+
+  /** How long kept exchange `i` waited for its answer, in nanoseconds. */
+  responseNanos(slot: number, i: number): number {
+    return this.kept.pool.data[this.kept.offset[slot]! + i * exchangeStride + 1]!;
   }
 
   /** Ends the connection: a request still waiting is unanswered. */
-  finish(): void {
-    if (this.requestStartNanos >= 0) this.unanswered++;
-    this.requestStartNanos = -1;
+  finish(slot: number): void {
+    if (this.requestStartNanos[slot]! >= 0) this.unanswered[slot]!++;
+    this.requestStartNanos[slot] = -1;
+  }
+
+  grow(slots: number): void {
+    this.stats.grow(slots);
+    this.unanswered = grown(this.unanswered, slots);
+    this.requestStartNanos = grown(this.requestStartNanos, slots, -1);
+    this.kept.grow(slots);
+  }
+
+  clear(slot: number): void {
+    this.stats.clear(slot);
+    this.unanswered[slot] = 0;
+    this.requestStartNanos[slot] = -1;
+    this.kept.clear(slot);
   }
 }

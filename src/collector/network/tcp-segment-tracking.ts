@@ -1,5 +1,5 @@
 import { tcpFlag, type DecodedPacket } from './decoded-packet.js';
-import type { Flow } from './flow.js';
+import type { FlowStore } from './flow-store.js';
 import { analyseSegment, type SegmentFacts } from './tcp-sequence-analysis.js';
 import { anyRetransmission, SegmentMark } from './tcp-sequence-state.js';
 import { updateEndpoints } from './zeek-endpoint.js';
@@ -13,62 +13,61 @@ const facts: SegmentFacts = {
   window: 0,
   timeNanos: 0,
   initialRttNanos: 0,
+  ackRttNanos: -1,
 };
-const ackRtt = { nanos: -1 };
 
 /**
- * Applies one TCP segment sent by `side` to the connection: sequence analysis and ack round
- * trips, the handshake round trip, Zeek's endpoint states and history. Returns whether the
- * segment carried data not sent before (what response times count).
+ * Applies one TCP segment sent by `side` (0: the originator) of the connection in `slot`:
+ * sequence analysis and ack round trips, the handshake round trip, Zeek's endpoint states and
+ * history. Returns whether the segment carried data not sent before (what response times
+ * count). Every ack round trip is also pushed to `ackRttSamples` when given.
  */
 export function trackTcpSegment(
-  flow: Flow,
+  store: FlowStore,
+  slot: number,
   side: number,
   p: DecodedPacket,
-  timeNanos: number,
+  ackRttSamples: number[] | undefined,
 ): boolean {
-  const sender = flow.sides[side as 0 | 1];
-  const receiver = flow.sides[(1 - side) as 0 | 1];
+  const sender = slot * 2 + side;
+  const receiver = slot * 2 + 1 - side;
   facts.seq = p.seq;
   facts.ack = p.ack;
   facts.length = p.payloadLength;
   facts.flags = p.tcpFlags;
   facts.window = p.window;
-  facts.timeNanos = timeNanos;
-  facts.initialRttNanos = flow.initialRttNanos;
+  facts.timeNanos = p.timeNanos;
+  facts.initialRttNanos = store.initialRttNanos[slot]!;
 
-  const marks = analyseSegment(sender.sequence, receiver.sequence, facts, ackRtt);
-  if (ackRtt.nanos >= 0) {
-    flow.ackRtt.add(ackRtt.nanos);
-    flow.ackRttSamples?.push(ackRtt.nanos);
+  const marks = analyseSegment(store.sequence, sender, receiver, facts);
+  if (facts.ackRttNanos >= 0) {
+    store.ackRtt.add(slot, facts.ackRttNanos);
+    ackRttSamples?.push(facts.ackRttNanos);
   }
+  const counters = store.sides;
   if (marks & anyRetransmission) {
-    sender.retransmissions++;
-    flow.history.retransmission(side);
+    counters.retransmissions[sender]!++;
+    store.history.retransmission(sender);
   }
-  if (marks & SegmentMark.outOfOrder) sender.outOfOrder++;
+  if (marks & SegmentMark.outOfOrder) counters.outOfOrder[sender]!++;
   if (marks & SegmentMark.zeroWindow) {
-    sender.zeroWindows++;
-    flow.history.zeroWindow(side);
+    counters.zeroWindows[sender]!++;
+    store.history.zeroWindow(sender);
   }
 
   // The handshake round trip: the latest SYN to the first ACK without SYN, either way.
   const synAck = p.tcpFlags & (tcpFlag.syn | tcpFlag.ack);
   if (synAck === tcpFlag.syn) {
-    flow.synSeen = true;
-    flow.synTimeNanos = timeNanos;
-  } else if (synAck === tcpFlag.ack && flow.synSeen && flow.initialRttNanos === 0) {
-    flow.initialRttNanos = timeNanos - flow.synTimeNanos;
+    store.synNanos[slot] = p.timeNanos;
+  } else if (
+    synAck === tcpFlag.ack &&
+    store.synNanos[slot] !== Number.NEGATIVE_INFINITY &&
+    store.initialRttNanos[slot] === 0
+  ) {
+    store.initialRttNanos[slot] = p.timeNanos - store.synNanos[slot]!;
   }
 
-  updateEndpoints(
-    sender.endpoint,
-    receiver.endpoint,
-    side === 0,
-    flow.sides[0].endpoint,
-    p.tcpFlags,
-    p.payloadLength,
-  );
-  flow.history.segment(side, p.tcpFlags, p.seq, p.payloadLength);
+  updateEndpoints(store.endpoints, sender, receiver, p.tcpFlags, p.payloadLength);
+  store.history.segment(sender, facts);
   return (marks & anyRetransmission) === 0;
 }

@@ -17,80 +17,85 @@ export interface SegmentFacts {
   timeNanos: number;
   /** The connection's handshake round trip so far, 0 when not known. */
   initialRttNanos: number;
+  /** Set by the analysis: the ack round trip this segment completes, or -1. */
+  ackRttNanos: number;
 }
 
 /**
- * Classifies a segment sent by `fwd` (retransmission, out of order, zero window...) and takes
- * what it acknowledges off `rev`'s unacknowledged list. Returns the segment's marks; the
- * acknowledgement round trip, when the segment acknowledges exactly the end of an earlier
- * segment, is in `ackRtt.nanos` (else -1). The rules are those of Wireshark's TCP sequence
- * analysis (tcp.analysis.*), so that every figure can be checked against tshark.
+ * Classifies a segment sent by direction `fwd` (retransmission, out of order, zero window...)
+ * and takes what it acknowledges off direction `rev`'s unacknowledged list. Returns the
+ * segment's marks; the acknowledgement round trip, when the segment acknowledges exactly the
+ * end of an earlier segment, is in `s.ackRttNanos` (else -1). The rules are those of
+ * Wireshark's TCP sequence analysis (tcp.analysis.*), so that every figure can be checked
+ * against tshark.
  */
 export function analyseSegment(
-  fwd: TcpSequenceState,
-  rev: TcpSequenceState,
+  state: TcpSequenceState,
+  fwd: number,
+  rev: number,
   s: SegmentFacts,
-  ackRtt: { nanos: number },
 ): number {
-  rememberBase(fwd, rev, s);
-  let marks = classifyControl(fwd, rev, s);
+  rememberBase(state, fwd, rev, s);
+  let marks = classifyControl(state, fwd, rev, s);
   if (
     (marks & (SegmentMark.keepAliveAck | SegmentMark.zeroWindowProbeAck)) === 0 &&
     !isProbe(marks)
   ) {
-    marks |= duplicateAck(fwd, s);
+    marks |= duplicateAck(state, fwd, s);
   }
 
-  if (s.ack !== fwd.lastAck) fwd.duplicateAcks = 0;
-  marks |= ackedUnseen(rev, s);
+  if (s.ack !== state.lastAck[fwd]) state.duplicateAcks[fwd] = 0;
+  marks |= ackedUnseen(state, rev, s);
   if (s.length > 0 || (s.flags & (tcpFlag.syn | tcpFlag.fin)) !== 0)
-    marks |= retransmissionKind(fwd, rev, s, marks);
+    marks |= retransmissionKind(state, fwd, rev, s, marks);
 
-  remember(fwd, s, marks);
-  ackRtt.nanos = acknowledge(rev, s.ack, s.timeNanos);
+  remember(state, fwd, s, marks);
+  acknowledge(state, rev, s);
   return marks;
 }
 
-function rememberBase(fwd: TcpSequenceState, rev: TcpSequenceState, s: SegmentFacts) {
-  if (!fwd.baseSeqKnown) {
-    fwd.baseSeq = (s.flags & tcpFlag.syn) !== 0 ? s.seq : (s.seq - 1) >>> 0;
-    fwd.baseSeqKnown = true;
+function rememberBase(state: TcpSequenceState, fwd: number, rev: number, s: SegmentFacts) {
+  if (state.baseSeqKnown[fwd] === 0) {
+    state.baseSeq[fwd] = (s.flags & tcpFlag.syn) !== 0 ? s.seq : (s.seq - 1) >>> 0;
+    state.baseSeqKnown[fwd] = 1;
   }
   // The first acknowledgement from this side fixes where the other side's numbering starts.
-  if (!rev.baseSeqKnown && (s.flags & tcpFlag.ack) !== 0) {
-    rev.baseSeq = (s.ack - 1) >>> 0;
-    rev.baseSeqKnown = true;
+  if (state.baseSeqKnown[rev] === 0 && (s.flags & tcpFlag.ack) !== 0) {
+    state.baseSeq[rev] = (s.ack - 1) >>> 0;
+    state.baseSeqKnown[rev] = 1;
   }
 }
 
 function retransmissionKind(
-  fwd: TcpSequenceState,
-  rev: TcpSequenceState,
+  state: TcpSequenceState,
+  fwd: number,
+  rev: number,
   s: SegmentFacts,
   marks: number,
 ) {
   if (marks & SegmentMark.keepAlive) return 0;
-  let notAdvanced = fwd.nextSeq !== 0 && seqBefore(s.seq, fwd.nextSeq);
+  const nextSeq = state.nextSeq[fwd]!;
+  let notAdvanced = nextSeq !== 0 && seqBefore(s.seq, nextSeq);
   // One byte below the next sequence number is a probe's place, not a resend, for real data.
-  if (s.length > 1 && (fwd.nextSeq - 1) >>> 0 === s.seq) notAdvanced = false;
+  if (s.length > 1 && (nextSeq - 1) >>> 0 === s.seq) notAdvanced = false;
 
-  if (s.length > 0 && rev.lastAck !== 0 && !seqAfter((s.seq + s.length) >>> 0, rev.lastAck)) {
+  const peerAck = state.lastAck[rev]!;
+  if (s.length > 0 && peerAck !== 0 && !seqAfter((s.seq + s.length) >>> 0, peerAck)) {
     return SegmentMark.spuriousRetransmission;
   }
-  const sinceAck = s.timeNanos - rev.lastAckTimeNanos;
+  const sinceAck = s.timeNanos - state.lastAckTimeNanos[rev]!;
   if (
     notAdvanced &&
-    rev.duplicateAcks >= 2 &&
-    rev.lastAck === s.seq &&
+    state.duplicateAcks[rev]! >= 2 &&
+    peerAck === s.seq &&
     within(sinceAck, fastRetransmissionWindowNanos)
   ) {
     return SegmentMark.fastRetransmission;
   }
-  const sinceNext = s.timeNanos - fwd.nextSeqTimeNanos;
+  const sinceNext = s.timeNanos - state.nextSeqTimeNanos[fwd]!;
   const threshold = s.initialRttNanos === 0 ? outOfOrderDefaultNanos : s.initialRttNanos;
   const end = (s.seq + s.length + ((s.flags & (tcpFlag.syn | tcpFlag.fin)) !== 0 ? 1 : 0)) >>> 0;
-  if (notAdvanced && within(sinceNext, threshold) && fwd.nextSeq !== end)
-    return SegmentMark.outOfOrder;
+  if (notAdvanced && within(sinceNext, threshold) && nextSeq !== end) return SegmentMark.outOfOrder;
   return notAdvanced ? SegmentMark.retransmission : 0;
 }
 

@@ -1,58 +1,71 @@
 import { tcpFlag } from './decoded-packet.js';
 import { isProbe } from './tcp-control-marks.js';
 import type { SegmentFacts } from './tcp-sequence-analysis.js';
-import { maxUnackedSegments, seqAfter, type TcpSequenceState } from './tcp-sequence-state.js';
+import {
+  maxUnackedSegments,
+  seqAfter,
+  unackedStride,
+  type TcpSequenceState,
+} from './tcp-sequence-state.js';
 
-/** Records what `fwd` sent: its unacknowledged list, next sequence number, ack and window. */
-export function remember(fwd: TcpSequenceState, s: SegmentFacts, marks: number) {
+/** Records what direction `fwd` sent: its unacknowledged list, next sequence, ack and window. */
+export function remember(state: TcpSequenceState, fwd: number, s: SegmentFacts, marks: number) {
   let nextSeq = (s.seq + s.length) >>> 0;
   const synOrFin = (s.flags & (tcpFlag.syn | tcpFlag.fin)) !== 0;
-  if ((s.length > 0 || synOrFin) && fwd.unackedCount < maxUnackedSegments) {
+  const unacked = state.unacked;
+  if ((s.length > 0 || synOrFin) && unacked.count[fwd]! < maxUnackedSegments) {
     if (synOrFin) nextSeq = (nextSeq + 1) >>> 0;
-    const at = fwd.unackedCount++;
-    fwd.unackedStart[at] = s.seq;
-    fwd.unackedEnd[at] = nextSeq;
-    fwd.unackedTimeNanos[at] = s.timeNanos;
+    const at = unacked.room(fwd) + unacked.count[fwd]!++ * unackedStride;
+    const data = unacked.pool.data;
+    data[at] = s.seq;
+    data[at + 1] = nextSeq;
+    data[at + 2] = s.timeNanos;
   }
   const probe = isProbe(marks);
-  if ((seqAfter(nextSeq, fwd.nextSeq) || fwd.nextSeq === 0) && !probe) {
-    fwd.nextSeq = nextSeq;
-    fwd.nextSeqTimeNanos = s.timeNanos;
+  const sentNext = state.nextSeq[fwd]!;
+  if ((seqAfter(nextSeq, sentNext) || sentNext === 0) && !probe) {
+    state.nextSeq[fwd] = nextSeq;
+    state.nextSeqTimeNanos[fwd] = s.timeNanos;
   }
-  if ((s.seq === fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked === 0) && !probe) {
-    fwd.maxSeqToBeAcked = fwd.nextSeq;
+  const maxToBeAcked = state.maxSeqToBeAcked[fwd]!;
+  if ((s.seq === maxToBeAcked || maxToBeAcked === 0) && !probe) {
+    state.maxSeqToBeAcked[fwd] = state.nextSeq[fwd]!;
   }
-  fwd.window = s.window;
-  fwd.lastAck = s.ack;
-  fwd.lastAckTimeNanos = s.timeNanos;
-  fwd.lastMarks = marks;
+  state.window[fwd] = s.window;
+  state.lastAck[fwd] = s.ack;
+  state.lastAckTimeNanos[fwd] = s.timeNanos;
+  state.lastMarks[fwd] = marks;
 }
 
 /**
- * Drops the segments of `rev` that `ack` covers. Returns the time since the oldest segment
- * that ends exactly at `ack` (the ack round trip), or -1 when none does.
+ * Drops the segments of direction `rev` that the segment's acknowledgement covers, and sets
+ * `s.ackRttNanos` to the time since the oldest one that ends exactly there (the ack round
+ * trip), or -1 when none does. Numbers travel in `s`: as arguments they would be boxed.
  */
-export function acknowledge(rev: TcpSequenceState, ack: number, nowNanos: number): number {
-  const count = rev.unackedCount;
-  if (count === 0) return -1;
-  const starts = rev.unackedStart;
-  const ends = rev.unackedEnd;
-  const times = rev.unackedTimeNanos;
-  let rtt = -1;
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    const end = ends[i]!;
+export function acknowledge(state: TcpSequenceState, rev: number, s: SegmentFacts): void {
+  const unacked = state.unacked;
+  const count = unacked.count[rev]!;
+  s.ackRttNanos = -1;
+  if (count === 0) return;
+  const data = unacked.pool.data;
+  const ack = s.ack;
+  const first = unacked.offset[rev]!;
+  const last = first + count * unackedStride;
+  let kept = first;
+  for (let at = first; at < last; at += unackedStride) {
+    const end = data[at + 1]!;
     if (end === ack) {
-      if (rtt < 0) rtt = nowNanos - times[i]!;
+      if (s.ackRttNanos < 0) s.ackRttNanos = s.timeNanos - data[at + 2]!;
       continue;
     }
     if (seqAfter(end, ack)) {
       // Still (partly) outstanding: a partial acknowledgement moves the segment's start.
-      starts[kept] = seqAfter(ack, starts[i]!) ? ack : starts[i]!;
-      ends[kept] = end;
-      times[kept++] = times[i]!;
+      const start = data[at]!;
+      data[kept] = seqAfter(ack, start) ? ack : start;
+      data[kept + 1] = end;
+      data[kept + 2] = data[at + 2]!;
+      kept += unackedStride;
     }
   }
-  rev.unackedCount = kept;
-  return rtt;
+  unacked.count[rev] = (kept - first) / unackedStride;
 }

@@ -1,45 +1,75 @@
-const fieldsPerBucket = 5; // second, bytes each way, packets each way
+import type { ColumnGroup } from './column-group.js';
+import { PooledLists } from './pooled-lists.js';
+import type { SlabPool } from './slab-pool.js';
+
+const bucketStride = 5; // second, bytes each way, packets each way
+
+/** One second with traffic: its epoch second, bytes and packets each way. */
+export interface SecondCounts {
+  second: number;
+  origBytes: number;
+  respBytes: number;
+  origPackets: number;
+  respPackets: number;
+}
 
 /**
- * Per-second byte and packet counts of one connection, each way. Only seconds with traffic
- * are stored, so memory grows with the packets, never with the time a capture spans; all of
- * it lives in one flat array, allocated on the first packet.
+ * Per-second byte and packet counts of each connection, each way. Only seconds with traffic
+ * are stored, so memory grows with the packets, never with the time a capture spans.
  */
-export class TrafficBuckets {
-  private data: number[] | undefined;
-  private count = 0;
+export class TrafficBuckets implements ColumnGroup {
+  private readonly lists: PooledLists;
 
-  /** Adds a packet of `wireBytes` sent by side 0 (originator) or 1, at `timeNanos` from the connection's base. */
-  add(side: number, timeNanos: number, wireBytes: number): void {
-    const second = Math.floor(timeNanos / 1e9);
-    const data = (this.data ??= []);
+  constructor(pool: SlabPool, slots: number) {
+    this.lists = new PooledLists(pool, bucketStride, 1, slots);
+  }
+
+  /** Adds a packet of `wireBytes` sent by side 0 (originator) or 1 in `second` from the base. */
+  add(slot: number, side: number, second: number, wireBytes: number): void {
+    const lists = this.lists;
+    const count = lists.count[slot]!;
+    let data = lists.pool.data;
+    let first = lists.offset[slot]!;
     // Packets come almost always in time order: the last bucket or a new one at the end.
-    let index = this.count - 1;
-    while (index >= 0 && data[index * fieldsPerBucket]! > second) index--;
-    if (index < 0 || data[index * fieldsPerBucket] !== second)
-      index = this.insertAfter(data, index, second);
-    const at = index * fieldsPerBucket;
+    let index = count - 1;
+    while (index >= 0 && data[first + index * bucketStride]! > second) index--;
+    if (index < 0 || data[first + index * bucketStride] !== second) {
+      first = lists.room(slot);
+      data = lists.pool.data;
+      index++;
+      const at = first + index * bucketStride;
+      data.copyWithin(at + bucketStride, at, first + count * bucketStride);
+      data.fill(0, at, at + bucketStride);
+      data[at] = second;
+      lists.count[slot] = count + 1;
+    }
+    const at = first + index * bucketStride;
     data[at + 1 + side]! += wireBytes;
     data[at + 3 + side]!++;
   }
 
-  /** Seconds from the connection's base second, ascending, with bytes and packets each way. */
-  entries(): { second: number; bytes: [number, number]; packets: [number, number] }[] {
-    const data = this.data ?? [];
-    return Array.from({ length: this.count }, (_, i) => {
-      const at = i * fieldsPerBucket;
-      return {
-        second: data[at]!,
-        bytes: [data[at + 1]!, data[at + 2]!],
-        packets: [data[at + 3]!, data[at + 4]!],
+  /** The seconds with traffic, ascending, as epoch seconds given the connection's base. */
+  entries(slot: number, baseSeconds: number): SecondCounts[] {
+    const { count, offset, pool } = this.lists;
+    const entries = new Array<SecondCounts>(count[slot]!);
+    const data = pool.data;
+    for (let i = 0, at = offset[slot]!; i < entries.length; i++, at += bucketStride) {
+      entries[i] = {
+        second: data[at]! + baseSeconds,
+        origBytes: data[at + 1]!,
+        respBytes: data[at + 2]!,
+        origPackets: data[at + 3]!,
+        respPackets: data[at + 4]!,
       };
-    });
+    }
+    return entries;
   }
 
-  private insertAfter(data: number[], index: number, second: number): number {
-    const at = (index + 1) * fieldsPerBucket;
-    data.splice(at, 0, second, 0, 0, 0, 0);
-    this.count++;
-    return index + 1;
+  grow(slots: number): void {
+    this.lists.grow(slots);
+  }
+
+  clear(slot: number): void {
+    this.lists.clear(slot);
   }
 }
