@@ -130,3 +130,19 @@ test('a trailer cut off by the snap length is counted as such', () => {
   assert.equal(v.fromUdpDatagram(view), undefined);
   assert.equal(v.counts.cut_by_snap_length, 1);
 });
+
+test('a view without addresses is verified from the IP header before the transport header', () => {
+  const { v } = verifier();
+  const v6: PacketSpec = {
+    ...spec,
+    ipVersion: 6,
+    source: [0xfd00, 0, 0, 1],
+    destination: [0xfd00, 0, 0, 2],
+  };
+  for (const packetSpec of [spec, v6]) {
+    const { packet, length } = tcpPacket(packetSpec, 99);
+    writerFor(702).tagTcpSyn(packet, length, 5, now);
+    const { ipVersion: _v, addressWords: _a, ...bare } = collectorView(packet, length + 16, now);
+    assert.equal(v.fromTcpSyn(bare)?.userId, 5, `IPv${packetSpec.ipVersion}`);
+  }
+});

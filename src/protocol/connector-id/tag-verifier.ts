@@ -11,6 +11,7 @@ import {
   type TagVerifierOptions,
 } from './tag-verdicts.js';
 import {
+  findIpHeader,
   readSynTag,
   readUdpTag,
   TagReading,
@@ -86,11 +87,15 @@ export class TagVerifier {
   ) {
     this.count(verdictIndex[verdict]);
     const input = this.reading.input;
+    const addressWords = view.addressWords?.slice() ?? new Uint32Array(8);
+    const ipVersion =
+      view.ipVersion ??
+      findIpHeader(view.data, view.transportOffset, transport === 'tcp' ? 6 : 17, addressWords);
     this.options.onFlag?.({
       verdict,
       transport,
-      ipVersion: view.ipVersion,
-      addressWords: view.addressWords.slice(),
+      ipVersion,
+      addressWords,
       sourcePort: readU16(view.data, view.transportOffset),
       destinationPort: readU16(view.data, view.transportOffset + 2),
       machineNumber: read ? input.machineNumber : 0,
