@@ -9,6 +9,7 @@ import type { Logger } from '../shared/logger.js';
 import { strataVersion } from '../shared/version.js';
 import { activate, loadIdentity, saveHubUrl, type ComponentIdentity } from './agent-identity.js';
 import { CallbackSpool } from './callback-spool.js';
+import { startConnectorTagging, type ConnectorTagging } from './connector-id/connector-tagging.js';
 import { deliverSpool } from './callback-delivery.js';
 import { DeliveryTargets } from './delivery-targets.js';
 import { collectMachineSample } from './machine-sample.js';
@@ -55,6 +56,18 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<FlushResult> | null = null;
   let stopped = false;
+
+  // In the background: tagging is opt-in by policy, and callbacks must not wait for it. A stop
+  // before it started ends it as soon as it has.
+  // Not yet: a hub out of reach at start leaves tagging off until the next start.
+  let tagging: ConnectorTagging | undefined;
+  void startConnectorTagging({ identity, privateKeyPem: keys.privateKeyPem, log }).then(
+    async (started) => {
+      if (stopped) await started?.stop();
+      else tagging = started;
+    },
+    (error: unknown) => log.warn({ err: error }, 'connector id tagging did not start'),
+  );
 
   const cycle = async (): Promise<FlushResult> => {
     const callback: CallbackV1 = {
@@ -124,6 +137,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       stopped = true;
       clearTimeout(timer);
       await running?.catch(() => undefined);
+      await tagging?.stop();
       log.info('agent stopped');
     },
   };
