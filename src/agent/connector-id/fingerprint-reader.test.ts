@@ -46,7 +46,7 @@ async function machineTree(root: string) {
   }
 }
 
-test('reads one hash per element, skipping placeholders, virtual devices and random addresses', async () => {
+test('reads a hash per element, skipping placeholders, virtual devices, random addresses', async () => {
   const root = await mkdtemp(join(tmpdir(), 'strata-fingerprint-'));
   try {
     await machineTree(root);
