@@ -46,7 +46,7 @@ async function machineTree(root: string) {
   }
 }
 
-test('reads a hash per element, skipping placeholders, virtual devices, random addresses', async () => {
+test('hashes each element, leaving out placeholders, virtual disks, random addresses', async () => {
   const root = await mkdtemp(join(tmpdir(), 'strata-fingerprint-'));
   try {
     await machineTree(root);
