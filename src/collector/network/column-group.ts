@@ -23,6 +23,15 @@ export function grown<T extends NumberColumn>(column: T, length: number, initial
   return next;
 }
 
+/**
+ * Extends a column of references (names, attributions) to `length` entries of undefined.
+ * Kept dense on purpose: writing past the end of a JS array, or leaving holes, can turn it
+ * into a slow dictionary.
+ */
+export function extended<T>(column: (T | undefined)[], length: number): void {
+  while (column.length < length) column.push(undefined);
+}
+
 /** A new column of `length` values, all `initial`. */
 export function filled<T extends NumberColumn>(
   Column: new (length: number) => T,

@@ -1,4 +1,4 @@
-import { filled, grown, type ColumnGroup } from './column-group.js';
+import { extended, filled, grown, type ColumnGroup } from './column-group.js';
 import { tcpFlag } from './decoded-packet.js';
 import type { SegmentFacts } from './tcp-sequence-analysis.js';
 
@@ -21,7 +21,7 @@ export class ConnHistory implements ColumnGroup {
   private seenBits: Uint16Array;
   private letters: Uint8Array;
   private letterCount: Uint16Array;
-  private overflow: (string | undefined)[] = [];
+  private readonly overflow: (string | undefined)[] = [];
   private lastSyn: Float64Array;
   private lastFin: Float64Array;
   private lastRst: Float64Array;
@@ -37,6 +37,7 @@ export class ConnHistory implements ColumnGroup {
     this.lastRst = filled(Float64Array, slots * 2, -1);
     this.retransmissions = new Uint32Array(slots * 2);
     this.zeroWindows = new Uint32Array(slots * 2);
+    extended(this.overflow, slots);
   }
 
   /** Records one segment sent by `side` (slot * 2 + 0 for the originator, + 1 otherwise). */
@@ -91,6 +92,7 @@ export class ConnHistory implements ColumnGroup {
     this.lastRst = grown(this.lastRst, slots * 2, -1);
     this.retransmissions = grown(this.retransmissions, slots * 2);
     this.zeroWindows = grown(this.zeroWindows, slots * 2);
+    extended(this.overflow, slots);
   }
 
   clear(slot: number): void {

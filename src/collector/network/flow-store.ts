@@ -1,5 +1,5 @@
 import type { Attribution } from './attribution.js';
-import { filled, grown, type ColumnGroup } from './column-group.js';
+import { extended, filled, grown, type ColumnGroup } from './column-group.js';
 import { ConnHistory } from './conn-history.js';
 import { PayloadFacts } from './payload-facts.js';
 import { ResponseTimes } from './response-times.js';
@@ -79,6 +79,7 @@ export class FlowStore {
     this.initialRttNanos = new Float64Array(slots);
     this.reusedPorts = new Uint8Array(slots);
     this.live = new Uint8Array(slots);
+    extended(this.attribution, slots);
   }
 
   /** A slot for a new connection whose first packet is at `timeSeconds` + `timeNanos`. */
@@ -105,6 +106,15 @@ export class FlowStore {
     this.freeSlots.push(slot);
   }
 
+  /** Slots handed out so far: every live slot is below this. */
+  get slotsUsed(): number {
+    return this.top;
+  }
+
+  isLive(slot: number): boolean {
+    return this.live[slot] === 1;
+  }
+
   /** The slots in use, in the order their connections were first seen. */
   liveSlots(): number[] {
     const slots: number[] = [];
@@ -126,6 +136,7 @@ export class FlowStore {
     this.initialRttNanos = grown(this.initialRttNanos, slots);
     this.reusedPorts = grown(this.reusedPorts, slots);
     this.live = grown(this.live, slots);
+    extended(this.attribution, slots);
     for (const group of this.groups) group.grow(slots);
     this.slots = slots;
   }

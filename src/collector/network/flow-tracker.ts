@@ -1,9 +1,11 @@
 import type { ConnectorTagDecoder } from './attribution.js';
 import type { PacketRecord, PacketSink, SkipReason } from './capture-packet.js';
+import { ConnectionEnds, type ConnectionEndSink } from './connection-ends.js';
 import { ConnectionLookup } from './connection-lookup.js';
 import { DecodedPacket, ipProtocol } from './decoded-packet.js';
 import { FlowStore } from './flow-store.js';
 import { FlowTable } from './flow-table.js';
+import { defaultIdleTimeouts, type IdleTimeouts } from './idle-timeouts.js';
 import { decodePacket } from './packet-decoder.js';
 import { maxPayloadsInspected } from './payload-facts.js';
 import { TagReader } from './tag-reader.js';
@@ -17,6 +19,14 @@ export interface FlowTrackerOptions {
   tagDecoder?: ConnectorTagDecoder;
   /** Keep every ack round trip per connection (for comparisons with tshark); default false. */
   keepAckRttSamples?: boolean;
+  /**
+   * Receives each connection when it ends: idle past its timeout, replaced by a new connection
+   * on its ports, or open at `finish`. Its slot is then reused, so memory stays bounded however
+   * long the capture runs. Without a sink every connection is kept until the caller reads them.
+   */
+  onConnectionEnd?: ConnectionEndSink;
+  /** Idle timeouts by state, when connections are handed on (defaults in idle-timeouts.ts). */
+  idleTimeouts?: Partial<IdleTimeouts>;
 }
 
 /**
@@ -36,10 +46,16 @@ export class FlowTracker implements PacketSink {
   private readonly lookup = new ConnectionLookup(this.store, new FlowTable());
   private readonly decoded = new DecodedPacket();
   private readonly tags: TagReader | undefined;
+  private readonly ends: ConnectionEnds | undefined;
 
   constructor(options: FlowTrackerOptions = {}) {
     if (options.keepAckRttSamples) this.ackRttSamples = [];
     if (options.tagDecoder) this.tags = new TagReader(options.tagDecoder);
+    if (options.onConnectionEnd) {
+      const timeouts = { ...defaultIdleTimeouts, ...options.idleTimeouts };
+      const { store, lookup } = this;
+      this.ends = new ConnectionEnds(store, lookup.table, timeouts, options.onConnectionEnd);
+    }
   }
 
   packet(record: PacketRecord): void {
@@ -47,9 +63,14 @@ export class FlowTracker implements PacketSink {
     const p = this.decoded;
     if (!decodePacket(record, p)) return this.skip(p.skip!);
     const store = this.store;
+    const ends = this.ends;
+    if (ends !== undefined && record.timeSeconds > ends.clockSeconds)
+      ends.advanceTo(record.timeSeconds);
     const tcp = p.protocol === ipProtocol.tcp;
     const slot = tcp ? this.lookup.tcp(p, record) : this.lookup.udp(p, record);
     const side = this.lookup.table.forward ? 0 : 1;
+    if (ends !== undefined && tcp && this.lookup.replacedSlot >= 0)
+      ends.replace(this.lookup.replacedSlot);
     const offsetSeconds = record.timeSeconds - store.baseSeconds[slot]!;
     if (offsetSeconds > maxConnectionSpanSeconds || offsetSeconds < -maxConnectionSpanSeconds) {
       return this.skip('timestamp_out_of_range');
@@ -80,8 +101,20 @@ export class FlowTracker implements PacketSink {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
 
-  /** Ends the analysis: requests still waiting for an answer are counted as unanswered. */
+  /**
+   * Moves the clock without a packet (a live capture that went quiet), ending connections idle
+   * since; only when connections are handed on.
+   */
+  advanceTo(epochSeconds: number): void {
+    this.ends?.advanceTo(epochSeconds);
+  }
+
+  /**
+   * Ends the analysis: requests still waiting for an answer are counted as unanswered, and with
+   * a sink every open connection is handed to it.
+   */
   finish(): void {
+    if (this.ends !== undefined) return this.ends.endAll();
     for (const slot of this.store.liveSlots()) this.store.response.finish(slot);
   }
 

@@ -1,8 +1,10 @@
-import { connectionReports, splitSkips, type ConnectionReport } from './analysis-report.js';
+import { splitSkips, type ConnectionReport } from './analysis-report.js';
 import type { AddressDirectory, ConnectorTagDecoder } from './attribution.js';
 import type { SkipReason } from './capture-packet.js';
 import { readCaptureFile } from './capture-file-reader.js';
+import { connectionReport } from './connection-report.js';
 import { FlowTracker } from './flow-tracker.js';
+import type { IdleTimeouts } from './idle-timeouts.js';
 
 /** The result of analysing one capture file. */
 export interface AnalysisReport {
@@ -24,6 +26,8 @@ export interface AnalysisOptions {
   addressDirectory?: AddressDirectory;
   keepAckRttSamples?: boolean;
   chunkBytes?: number;
+  /** Idle timeouts by state: a connection silent for longer ends; a later packet starts anew. */
+  idleTimeouts?: Partial<IdleTimeouts>;
 }
 
 /** Reads a pcap or pcapng file and measures every TCP and UDP connection in it. */
@@ -31,10 +35,16 @@ export async function analyzeCaptureFile(
   path: string,
   options: AnalysisOptions = {},
 ): Promise<AnalysisReport> {
-  const tracker = new FlowTracker(options);
+  // Connections are reported as they end, so a long capture runs in bounded memory.
+  const connections: ConnectionReport[] = [];
+  const tracker = new FlowTracker({
+    ...options,
+    onConnectionEnd: (store, slot) =>
+      connections.push(connectionReport(store, slot, options.addressDirectory)),
+  });
   const summary = await readCaptureFile(path, tracker, { chunkBytes: options.chunkBytes });
   tracker.finish();
-  const connections = connectionReports(tracker, options.addressDirectory);
+  connections.sort((a, b) => a.id - b.id);
   return {
     file: path,
     format: summary.format,

@@ -1,4 +1,4 @@
-import { grown, type ColumnGroup } from './column-group.js';
+import { extended, grown, type ColumnGroup } from './column-group.js';
 import { desktopPayload, desktopPayloadNames, genericPayload } from './payload-signatures.js';
 import { clientHelloServerName, looksLikeClientHello } from './tls-client-hello.js';
 
@@ -16,6 +16,8 @@ export class PayloadFacts implements ColumnGroup {
 
   constructor(slots: number) {
     this.inspected = new Uint8Array(slots);
+    extended(this.protocol, slots);
+    extended(this.serverName, slots);
   }
 
   /** Looks at one packet's captured payload, data[start, end); keeps what a rule recognises. */
@@ -37,6 +39,8 @@ export class PayloadFacts implements ColumnGroup {
 
   grow(slots: number): void {
     this.inspected = grown(this.inspected, slots);
+    extended(this.protocol, slots);
+    extended(this.serverName, slots);
   }
 
   clear(slot: number): void {

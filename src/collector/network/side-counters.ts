@@ -30,15 +30,9 @@ export class SideCounters implements ColumnGroup {
   }
 
   clear(slot: number): void {
-    for (const column of [
-      this.packets,
-      this.wireBytes,
-      this.payloadBytes,
-      this.retransmissions,
-      this.outOfOrder,
-      this.zeroWindows,
-    ]) {
-      column.fill(0, slot * 2, slot * 2 + 2);
+    for (let side = slot * 2; side < slot * 2 + 2; side++) {
+      this.packets[side] = this.wireBytes[side] = this.payloadBytes[side] = 0;
+      this.retransmissions[side] = this.outOfOrder[side] = this.zeroWindows[side] = 0;
     }
   }
 }
