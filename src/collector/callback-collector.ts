@@ -18,6 +18,7 @@ import { hubSink } from './callbacks/hub-sink.js';
 import { IntakeCounters } from './callbacks/intake-counters.js';
 import { buildIntakeServer } from './callbacks/intake-server.js';
 import { QueueAdmission, type FreeSpaceProbe } from './callbacks/queue-admission.js';
+import { ParsedCallbacks } from './callbacks/parsed-callbacks.js';
 import { QueueDrainer } from './callbacks/queue-drainer.js';
 import { StoreConnection } from './callbacks/store-connection.js';
 import { storeSink } from './callbacks/store-sink.js';
@@ -94,6 +95,7 @@ export async function startCallbackCollector(
   await admission.start();
 
   let accepting = true;
+  const parsed = new ParsedCallbacks();
   const rejections = new RejectionCounter();
   const server: FastifyInstance = await buildIntakeServer({
     collectorId: identity.componentId,
@@ -105,6 +107,7 @@ export async function startCallbackCollector(
     log,
     nowMillis: Date.now,
     accepting: () => accepting,
+    parsed,
   });
   const host = options.host ?? defaultCollectorHost;
   await server.listen({ host, port: options.port ?? defaultCollectorPort });
@@ -121,6 +124,7 @@ export async function startCallbackCollector(
     refusedDir: join(options.dataDir, 'refused'),
     batchCallbacks: () => config.drainBatchCallbacks,
     log,
+    parsed,
   });
   drainer.start();
   const reporter = new StatusReporter(

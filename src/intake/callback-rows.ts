@@ -1,5 +1,5 @@
 import type { CallbackV1 } from '../protocol/callback-schema.js';
-import { copyLine } from '../store/copy-text.js';
+import { copyField, copyLine } from '../store/copy-text.js';
 import {
   copiedTables,
   rowTables,
@@ -13,27 +13,16 @@ export function callbackRows(
   machineOf: (agentId: string) => string,
   nowMillis: number,
 ): TableRows[] {
-  const text = Object.fromEntries(copiedTables.map((table) => [table, ''])) as Record<
+  const lines = Object.fromEntries(copiedTables.map((table) => [table, [] as string[]])) as Record<
     keyof typeof rowTables,
-    string
+    string[]
   >;
-  const counts = Object.fromEntries(copiedTables.map((table) => [table, 0])) as Record<
-    keyof typeof rowTables,
-    number
-  >;
-  const add = (table: keyof typeof rowTables, line: string) => {
-    text[table] += line;
-    counts[table]++;
-  };
-
   for (const received of fresh) {
     const { callback: c } = received;
     const machine = machineOf(received.agentId);
-    const id = c.callbackId;
-    const at = c.sampledAt;
     const receivedAt = new Date(received.receivedAtMillis ?? nowMillis).toISOString();
-    add(
-      'callbacks',
+    const { callbackId: id, sampledAt: at } = c;
+    lines.callbacks.push(
       copyLine([
         id,
         machine,
@@ -46,8 +35,7 @@ export function callbackRows(
     );
     const disks = diskTotals(c);
     const memory = c.machine.memory;
-    add(
-      'machine_samples',
+    lines.machine_samples.push(
       copyLine([
         machine,
         at,
@@ -60,53 +48,43 @@ export function callbackRows(
         disks.usedBytes,
       ]),
     );
+    // Most rows are processes and connections: built by hand, sharing the columns they repeat.
+    // Ids and times passed the schema (uuid, date-time), and JSON numbers are always finite:
+    // none can hold a character COPY must escape. Free text goes through copyField.
+    const sample = `${machine}\t${at}\t${id}\t`;
     for (const p of c.processes) {
-      add(
-        'process_samples',
-        copyLine([
-          machine,
-          at,
-          id,
-          p.pid,
-          p.parentPid,
-          p.name,
-          p.command,
-          p.account,
-          p.cpuPercent,
-          Math.round(p.memoryRssBytes),
-          p.startedAt,
-        ]),
+      lines.process_samples.push(
+        `${sample}${p.pid}\t${p.parentPid}\t${copyField(p.name)}\t${copyField(p.command)}\t` +
+          `${copyField(p.account)}\t${p.cpuPercent}\t${Math.round(p.memoryRssBytes)}\t` +
+          `${p.startedAt ?? '\\N'}\n`,
       );
     }
     for (const n of c.connections ?? []) {
-      const { protocol, localAddress, localPort, remoteAddress, remotePort, state } = n;
-      const fields = [protocol, localAddress, localPort, remoteAddress, remotePort, state];
-      add(
-        'connection_samples',
-        copyLine([machine, at, id, ...fields, n.pid ?? null, n.account ?? '']),
+      lines.connection_samples.push(
+        `${sample}${n.protocol}\t${copyField(n.localAddress)}\t${n.localPort}\t` +
+          `${copyField(n.remoteAddress)}\t${n.remotePort}\t${copyField(n.state)}\t` +
+          `${n.pid ?? '\\N'}\t${copyField(n.account ?? '')}\n`,
       );
     }
     for (const l of c.logons ?? []) {
-      add(
-        'logon_events',
+      lines.logon_events.push(
         copyLine([machine, id, l.at, l.account, l.event, l.terminal, l.from, l.durationMillis]),
       );
     }
     for (const e of c.applicationEvents ?? []) {
-      add(
-        'application_events',
+      lines.application_events.push(
         copyLine([machine, id, e.at, e.event, e.application, e.pid, e.account, e.durationMillis]),
       );
     }
   }
 
   return copiedTables
-    .filter((table) => counts[table] > 0)
+    .filter((table) => lines[table].length > 0)
     .map((table) => ({
       table,
       columns: rowTables[table],
-      text: text[table],
-      count: counts[table],
+      text: lines[table].join(''),
+      count: lines[table].length,
     }));
 }
 

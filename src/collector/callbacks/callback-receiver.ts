@@ -5,6 +5,7 @@ import type { SealedMessage } from '../../protocol/channel-messages.js';
 import type { DiskQueue } from '../queue/disk-queue.js';
 import type { IntakeCounters } from './intake-counters.js';
 import { IntakeRefused } from './intake-refusals.js';
+import type { ParsedCallbacks } from './parsed-callbacks.js';
 import type { QueueAdmission } from './queue-admission.js';
 
 export interface ReceiverParts {
@@ -16,6 +17,7 @@ export interface ReceiverParts {
   nowMillis: () => number;
   /** False while the collector stops: new callbacks are sent elsewhere. */
   accepting: () => boolean;
+  parsed: ParsedCallbacks;
 }
 
 /** What the drainer finds in each queued record: the sender, the arrival time, the callback. */
@@ -39,14 +41,23 @@ export async function receiveCallback(parts: ReceiverParts, body: unknown): Prom
   if (refusal) throw new IntakeRefused(refusal);
 
   // The agent's own bytes go to disk as they came: no second serialisation on the hot path.
-  const agent = JSON.stringify(session.senderId);
-  const head = `{"agentId":${agent},"receivedAtMillis":${parts.nowMillis()},"callback":`;
+  const agentId = session.senderId;
+  const receivedAtMillis = parts.nowMillis();
+  const head = `{"agentId":"${agentId}","receivedAtMillis":${receivedAtMillis},"callback":`;
+  let position;
   try {
-    await parts.queue.append(Buffer.concat([Buffer.from(head), plaintext, Buffer.from('}')]));
+    position = await parts.queue.append(
+      Buffer.concat([Buffer.from(head), plaintext, Buffer.from('}')]),
+    );
   } catch {
     void parts.admission.refresh();
     throw new IntakeRefused('queue_write_failed');
   }
+  parts.parsed.put(position.segment, position.end, {
+    agentId,
+    callback: decoded.callback,
+    receivedAtMillis,
+  });
   parts.counters.accepted++;
   const ack = {
     callbackId: decoded.callback.callbackId,

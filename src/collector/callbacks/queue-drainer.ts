@@ -7,6 +7,7 @@ import type { DiskQueue, QueueRecord } from '../queue/disk-queue.js';
 import type { CallbackSink, SinkOutcome } from './callback-sink.js';
 import type { QueuedEnvelope } from './callback-receiver.js';
 import type { IntakeCounters } from './intake-counters.js';
+import type { ParsedCallbacks } from './parsed-callbacks.js';
 
 /** Wait when the queue is empty before looking again: 20 ms. */
 const idleWaitMillis = 20;
@@ -23,6 +24,7 @@ export interface DrainerParts {
   refusedDir: string;
   batchCallbacks: () => number;
   log: Logger;
+  parsed: ParsedCallbacks;
 }
 
 /**
@@ -114,6 +116,11 @@ export class QueueDrainer {
   private decode(records: readonly QueueRecord[]): ReceivedCallback[] {
     const items: ReceivedCallback[] = [];
     for (const record of records) {
+      const parsed = this.parts.parsed.take(record.segment, record.end);
+      if (parsed) {
+        items.push({ ...parsed, collectorId: this.parts.collectorId });
+        continue;
+      }
       try {
         const envelope = JSON.parse(record.payload.toString('utf8')) as QueuedEnvelope;
         items.push({
