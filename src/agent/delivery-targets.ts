@@ -74,7 +74,11 @@ export class DeliveryTargets {
     return [...rotated, this.hub];
   }
 
-  /** A target failed: the next attempt starts at the collector after it. */
+  /**
+   * A target failed: the next attempt starts at the collector after it.
+   * Not yet: back-off with jitter per target and a paced backlog; today a failed round waits
+   * for the Retry-After (or 60 s) the agent's schedule gives it.
+   */
   failed(target: DeliveryTarget): void {
     const index = this.collectors.indexOf(target);
     if (index !== -1) this.next = (index + 1) % this.collectors.length;

@@ -1,12 +1,10 @@
 import { mkdir } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { activate, loadIdentity, type ComponentIdentity } from '../agent/agent-identity.js';
+import type { ComponentIdentity } from '../agent/agent-identity.js';
 import { ChannelServer } from '../protocol/channel-server.js';
 import { loadOrCreateKeyPair } from '../protocol/key-pair.js';
 import { RejectionCounter } from '../protocol/rejection.js';
-import { ConfigError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { strataVersion } from '../shared/version.js';
 import {
@@ -23,6 +21,7 @@ import { QueueDrainer } from './callbacks/queue-drainer.js';
 import { StoreConnection } from './callbacks/store-connection.js';
 import { storeSink } from './callbacks/store-sink.js';
 import { defaultCollectorConfig, type CollectorConfig } from './collector-config.js';
+import { ensureCollectorIdentity } from './collector-identity.js';
 import { HubLink } from './hub-link.js';
 import { DiskQueue } from './queue/disk-queue.js';
 import { collectorReport } from './collector-report.js';
@@ -71,7 +70,7 @@ export async function startCallbackCollector(
   const log = options.logger.child({ component: 'collector' });
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const keys = await loadOrCreateKeyPair(join(options.dataDir, 'collector-key.pem'));
-  const identity = await ensureIdentity(options, keys);
+  const identity = await ensureCollectorIdentity(options, keys);
   const hub = new HubLink(identity, keys.privateKeyPem);
   let config: CollectorConfig = { ...defaultCollectorConfig, ...options.config };
 
@@ -170,26 +169,4 @@ export async function startCallbackCollector(
       log.info('callback collector stopped');
     },
   };
-}
-
-async function ensureIdentity(
-  options: CallbackCollectorOptions,
-  keys: { privateKeyPem: string; publicKeyPem: string },
-): Promise<ComponentIdentity> {
-  const saved = await loadIdentity(options.dataDir);
-  if (saved) return saved;
-  if (!options.hubUrl || !options.token) {
-    throw new ConfigError(
-      'this collector is not activated yet: pass --hub <url> and --token <token>',
-    );
-  }
-  const name = options.name ?? hostname();
-  return activate({
-    dataDir: options.dataDir,
-    hubUrl: options.hubUrl,
-    token: options.token,
-    kind: 'collector',
-    name,
-    keys,
-  });
 }

@@ -86,7 +86,10 @@ function stateOf(row: CollectorRow, nowMillis: number): CollectorListState {
   return row.report.state === 'store_unavailable' ? 'store_unavailable' : 'up';
 }
 
-/** Replaces the settings pushed to a collector; it picks them up with its next report. */
+/**
+ * Replaces the settings pushed to a collector; it picks them up with its next report.
+ * Not yet: these are per collector; they become part of versioned policies for groups.
+ */
 export async function setCollectorConfig(
   db: Queryable,
   collectorId: string,

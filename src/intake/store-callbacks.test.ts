@@ -96,7 +96,7 @@ describe(`storing callbacks in batches (${storeKind} store)`, () => {
     assert.equal(new Date(machine!.latest_sampled_at).toISOString(), newer.sampledAt);
   });
 
-  it('stores callbacks without the optional activity lists, as older agents send them', async () => {
+  it('stores callbacks without the optional activity lists, as older agents send', async () => {
     const agent = await addComponent(test.store, 'agent');
     const callback = realisticCallback('desk-old');
     delete callback.connections;

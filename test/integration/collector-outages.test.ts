@@ -61,7 +61,7 @@ describe(`a callback collector through outages (${storeKind} store)`, () => {
     return new Set(rows.map((row) => row.callback_id));
   };
 
-  it('keeps acknowledging while the store is away, answers 503 at its byte ceiling, and drains all once it is back', async () => {
+  it('queues while the store is away, refuses at its ceiling, drains when back', async () => {
     collector = await startTestCollector(hub, { config: { maxQueueBytes: 65_536 } });
     const first = await send(collector);
     assert.equal(first.result.kind, 'reply');
@@ -91,7 +91,7 @@ describe(`a callback collector through outages (${storeKind} store)`, () => {
     assert.equal((await send(collector)).result.kind, 'reply', 'taking callbacks again');
   });
 
-  it('sets a damaged record aside at start, reports it to the hub, and drains the rest', async () => {
+  it('sets a damaged record aside at start, reports it, and drains the rest', async () => {
     collector = await startTestCollector(hub, { config: { reportIntervalSeconds: 1 } });
     assert.equal((await send(collector)).result.kind, 'reply'); // the collector knows the agent
     await outage.goAway();
@@ -129,7 +129,7 @@ describe(`a callback collector through outages (${storeKind} store)`, () => {
   });
 
   it(
-    'answers 503 when its disk is full, keeps what it acknowledged, and takes callbacks again once drained',
+    'answers 503 on a full disk, keeps what it acknowledged, and takes callbacks once drained',
     { skip: process.getuid?.() === 0 ? false : 'needs root to mount a small tmpfs' },
     async () => {
       const mountDir = await mkdtemp(join(tmpdir(), 'strata-tmpfs-'));

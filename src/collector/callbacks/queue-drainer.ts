@@ -1,5 +1,3 @@
-import { appendFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ReceivedCallback } from '../../intake/store-callbacks.js';
 import type { CallbackV1 } from '../../protocol/callback-schema.js';
 import type { Logger } from '../../shared/logger.js';
@@ -8,6 +6,7 @@ import type { CallbackSink, SinkOutcome } from './callback-sink.js';
 import type { QueuedEnvelope } from './callback-receiver.js';
 import type { IntakeCounters } from './intake-counters.js';
 import type { ParsedCallbacks } from './parsed-callbacks.js';
+import { keepRefusedCallback } from './refused-callbacks.js';
 
 /** Wait when the queue is empty before looking again: 20 ms. */
 const idleWaitMillis = 20;
@@ -142,11 +141,7 @@ export class QueueDrainer {
   }
 
   private async setAside(item: ReceivedCallback, reason: string): Promise<void> {
-    await mkdir(this.parts.refusedDir, { recursive: true, mode: 0o700 });
-    const line = JSON.stringify({ reason, at: new Date().toISOString(), ...item });
-    await appendFile(join(this.parts.refusedDir, 'refused-by-store.jsonl'), `${line}\n`, {
-      mode: 0o600,
-    });
+    await keepRefusedCallback(this.parts.refusedDir, item, reason);
     this.parts.counters.dropped.store_refused++;
     this.parts.log.error(
       { callbackId: item.callback.callbackId, agentId: item.agentId, reason },

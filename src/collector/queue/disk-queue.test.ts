@@ -112,7 +112,7 @@ describe('the disk queue', () => {
     await again.queue.close();
   });
 
-  it('sets a whole segment aside when it does not start like one, and drains the rest', async () => {
+  it('sets aside a segment that does not start like one, and drains the rest', async () => {
     const first = (await DiskQueue.open({ dir, segmentMaxBytes })).queue;
     await appendAll(first, 0, 5);
     await appendAll(first, 5, 5);

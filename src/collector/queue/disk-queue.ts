@@ -143,6 +143,8 @@ export class DiskQueue {
     }
     const last = records.at(-1)!;
     this.cursor = { segment: last.segment, offset: last.end };
+    // Not yet: the segment being written goes only once it is sealed (at 64 MiB), so that much
+    // drained data can stay on disk; it matters on a disk close to `minFreeDiskBytes`.
     while (this.segments.length > 1 || this.segments[0]?.sealed) {
       const head = this.segments[0]!;
       if (!head.sealed || head.pendingRecords > 0 || head.seq > this.cursor.segment) break;
