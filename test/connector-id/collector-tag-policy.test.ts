@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { activate } from '../../src/agent/agent-identity.js';
 import { elementHash } from '../../src/agent/connector-id/fingerprint-reader.js';
 import { startTagVerification } from '../../src/collector/connector-tag-policy.js';
-import { HubLink } from '../../src/collector/hub-link.js';
 import { TagWriter } from '../../src/protocol/connector-id/tag-writer.js';
-import { createKeyPair } from '../../src/protocol/key-pair.js';
 import { collectorView, tcpPacket } from '../support/connector-packets.js';
-import { activateTestAgent, issueToken } from '../support/test-collector.js';
+import { activateTestAgent } from '../support/test-collector.js';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
+import { activateCollectorIdentity } from './test-collector-identity.js';
 
 describe(`keys from the hub, on both ends of a tag (${storeKind} store)`, () => {
   let hub: TestHub;
@@ -43,19 +38,8 @@ describe(`keys from the hub, on both ends of a tag (${storeKind} store)`, () => 
       machineKey: Buffer.from(machine.machineKey, 'base64'),
     });
 
-    const dataDir = await mkdtemp(join(tmpdir(), 'strata-test-collector-'));
-    const keys = await createKeyPair();
-    const token = await issueToken(hub, 'collector');
-    const identity = await activate({
-      dataDir,
-      hubUrl: hub.url,
-      token,
-      kind: 'collector',
-      name: 'n1',
-      keys,
-    });
-    await rm(dataDir, { recursive: true, force: true });
-    const started = await startTagVerification(new HubLink(identity, keys.privateKeyPem));
+    const { link } = await activateCollectorIdentity(hub);
+    const started = await startTagVerification(link);
     assert.ok(!('problem' in started));
 
     const spec = {

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { activate } from '../../src/agent/agent-identity.js';
 import { elementHash } from '../../src/agent/connector-id/fingerprint-reader.js';
 import { ChannelClient } from '../../src/protocol/channel-client.js';
-import { httpTransport } from '../../src/protocol/http-transport.js';
-import { createKeyPair } from '../../src/protocol/key-pair.js';
-import { activateTestAgent, issueToken } from '../support/test-collector.js';
+import { activateTestAgent } from '../support/test-collector.js';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
+import { activateCollectorIdentity } from './test-collector-identity.js';
 
 const h = (element: string, value: string) => elementHash(element, value);
 const desk = {
@@ -134,25 +129,7 @@ describe(`Connector ID numbers over the hub's API (${storeKind} store)`, () => {
     });
     assert.equal(((await settings.json()) as { replayProtection: boolean }).replayProtection, true);
 
-    const dataDir = await mkdtemp(join(tmpdir(), 'strata-test-collector-'));
-    const keys = await createKeyPair();
-    const token = await issueToken(hub, 'collector');
-    const identity = await activate({
-      dataDir,
-      hubUrl: hub.url,
-      token,
-      kind: 'collector',
-      name: 'c1',
-      keys,
-    });
-    await rm(dataDir, { recursive: true, force: true });
-    const collector = new ChannelClient({
-      componentId: identity.componentId,
-      privateKeyPem: keys.privateKeyPem,
-      recipientId: identity.hubId,
-      recipientPublicKeyPem: identity.hubPublicKeyPem,
-      transport: httpTransport(hub.url, 10_000),
-    });
+    const collector = (await activateCollectorIdentity(hub)).channel;
     const answer = await sealed(collector, '/api/v1/collector/connector-id/keys', {});
     assert.equal((answer.secrets as unknown[]).length, 1);
     assert.deepEqual(answer.revokedMachines, [machine.number]);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AnalysisReport } from '../../src/collector/network/network-analysis.js';
 import { deriveMachineKey } from '../../src/protocol/connector-id/machine-keys.js';
 import { TagWriter } from '../../src/protocol/connector-id/tag-writer.js';
 import { writePcap } from '../support/capture-writer.js';
@@ -136,4 +137,11 @@ export function firstSynOf(capture: string, path: string): string {
   const filter = `src host ${agentAddress} and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn`;
   runCommand('tcpdump', '-r', capture, '-w', path, '-c', '1', filter);
   return path;
+}
+
+/** The connection the collector reported for an exchange, by transport and client port. */
+export function connectionOf(report: AnalysisReport, exchange: Exchange) {
+  return report.connections.find(
+    (c) => c.transport === exchange.transport && c.origPort === exchange.port,
+  );
 }

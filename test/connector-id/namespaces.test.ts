@@ -16,6 +16,7 @@ import { TagVerifier } from '../../src/protocol/connector-id/tag-verifier.js';
 import {
   attackFrames,
   Capture,
+  connectionOf,
   firstSynOf,
   runEchoClient,
   startEchoServer,
@@ -94,22 +95,12 @@ describe('Connector ID tags on a real kernel, between network namespaces', { ski
 
     const received = receivedByServer();
     const report = await analyzeCaptureFile(capture.path, { tagDecoder: verifier });
-    console.log(
-      'DEBUG',
-      verifier.counts,
-      report.totals,
-      flags.slice(0, 2),
-      tagger.errors().slice(0, 2000),
-    );
     for (const user of users) {
       for (const line of sent.get(user.name)!) {
         assert.equal(line.echoed, line.sent, 'the echo is byte for byte what was sent');
         assert.ok(received.has(line.sent), 'the server application got exactly the payload');
-        const connection = report.connections.find(
-          (c) => c.transport === line.transport && c.origPort === line.port,
-        );
         assert.deepEqual(
-          connection?.attribution,
+          connectionOf(report, line)?.attribution,
           { machineId: machineNumber, userId: user.number, source: 'tag' },
           `${user.name} ${line.transport} ${line.port}`,
         );
@@ -148,17 +139,11 @@ describe('Connector ID tags on a real kernel, between network namespaces', { ski
     const fresh = new TagVerifier({ siteSecrets: new Map([[0, secret]]) });
     const report = await analyzeCaptureFile(capture.path, { tagDecoder: fresh });
     for (const line of lines) {
-      const connection = report.connections.find(
-        (c) => c.transport === line.transport && c.origPort === line.port,
-      );
+      const connection = connectionOf(report, line);
       assert.ok(connection, `${line.transport} ${line.port} was seen`);
       assert.equal(connection.attribution, undefined);
     }
     const rules = runCommand('ip', 'netns', 'exec', lab.agent, 'iptables', '-t', 'mangle', '-S');
-    assert.match(
-      rules,
-      /NFQUEUE --queue-num 7401 --queue-bypass/,
-      'the rules stay; the bypass opens them',
-    );
+    assert.match(rules, /NFQUEUE --queue-num 7401 --queue-bypass/, 'rules stay, bypassed');
   });
 });
