@@ -6,7 +6,7 @@ import {
   type ComponentKind,
 } from '../protocol/activation.js';
 import { parseActivationToken } from '../protocol/activation-token.js';
-import { verifyCertificate } from '../protocol/certificate-authority.js';
+import { certificatePin, verifyCertificate } from '../protocol/certificate-authority.js';
 import type { KeyPairPem } from '../protocol/key-pair.js';
 import { writeFileDurably } from '../shared/atomic-file.js';
 import { ConfigError } from '../shared/errors.js';
@@ -70,6 +70,7 @@ export async function activate(options: {
     },
     options.keys.privateKeyPem,
   );
+  await checkHubPin(options.hubUrl, token.caPin);
   const response = await fetch(new URL('/api/v1/activate', options.hubUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -107,4 +108,23 @@ export async function activate(options: {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   await writeFileDurably(join(options.dataDir, identityFile), JSON.stringify(identity, null, 2));
   return identity;
+}
+
+/** Refuses, before any use of the token is spent, a hub whose CA is not the token's. */
+async function checkHubPin(hubUrl: string, caPin: string): Promise<void> {
+  const response = await fetch(new URL('/api/v1/ca', hubUrl), {
+    signal: AbortSignal.timeout(30_000),
+  }).catch((error: unknown) => {
+    throw new ConfigError(`cannot reach the hub at ${hubUrl}: ${(error as Error).message}`);
+  });
+  const body = (await response.json().catch(() => ({}))) as { caCertificatePem?: unknown };
+  if (!response.ok || typeof body.caCertificatePem !== 'string') {
+    throw new ConfigError(`${hubUrl} does not answer like a Strata hub (${response.status})`);
+  }
+  if (certificatePin(body.caCertificatePem) !== caPin) {
+    throw new ConfigError(
+      `the hub at ${hubUrl} belongs to another site than this activation token; ` +
+        'check the address, or create a token on this hub',
+    );
+  }
 }

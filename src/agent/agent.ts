@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CallbackV1, MachineSample } from '../protocol/callback-schema.js';
@@ -13,9 +12,18 @@ import { startConnectorTagging, type ConnectorTagging } from './connector-id/con
 import { deliverSpool } from './callback-delivery.js';
 import { DeliveryTargets } from './delivery-targets.js';
 import { collectMachineSample } from './machine-sample.js';
+import { ensureDataDir } from '../shared/data-dir.js';
 
-/** Wait after a failed delivery before trying again, unless the hub says otherwise: 60 s. */
-const retryAfterFailureMillis = 60_000;
+/** First wait after a failed delivery, unless the receiver says otherwise: 30 s, doubling. */
+const firstRetryMillis = 30_000;
+/** Longest wait between delivery attempts: 15 minutes (never longer than the interval). */
+const maxRetryMillis = 15 * 60_000;
+
+/** Exponential back-off with ±20% jitter, so agents that failed together retry apart. */
+function retryDelayMillis(failures: number): number {
+  const base = Math.min(maxRetryMillis, firstRetryMillis * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
 
 export interface AgentOptions {
   dataDir: string;
@@ -30,7 +38,13 @@ export interface AgentOptions {
 
 export type FlushResult =
   | { status: 'delivered'; delivered: number }
-  | { status: 'pending'; delivered: number; reason: string; retryAfterMillis: number };
+  | {
+      status: 'pending';
+      delivered: number;
+      reason: string;
+      /** When the receiver asked for a wait (Retry-After), in ms; 0 when nobody said. */
+      retryAfterMillis: number;
+    };
 
 export interface RunningAgent {
   identity: ComponentIdentity;
@@ -43,7 +57,7 @@ export interface RunningAgent {
 /** Starts an agent: activates it if needed, calls back at once, then on the policy interval. */
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.logger.child({ component: 'agent' });
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  await ensureDataDir(options.dataDir);
   const keys = await loadOrCreateKeyPair(join(options.dataDir, 'agent-key.pem'));
   const identity = await ensureIdentity(options, keys);
   log.info({ componentId: identity.componentId, hub: identity.hubUrl }, 'agent ready');
@@ -69,7 +83,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     (error: unknown) => log.warn({ err: error }, 'connector id tagging did not start'),
   );
 
-  const cycle = async (): Promise<FlushResult> => {
+  const takeSample = async () => {
     const callback: CallbackV1 = {
       schema: 'strata.callback.v1',
       callbackId: randomUUID(),
@@ -77,40 +91,37 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       ...(await sample()),
     };
     await spool.add(callback);
+  };
+
+  const deliver = async (): Promise<FlushResult> => {
     await targets.refresh();
     const result = await deliverSpool(spool, targets, log);
     if (result.status === 'pending') {
-      log.warn(
-        { reason: result.reason, waiting: (await spool.names()).length },
-        'callback kept for later',
-      );
+      const waiting = (await spool.names()).length;
+      if (/^(revoked_sender|unknown_sender|certificate_expired)\b/.test(result.reason)) {
+        // Retrying cannot help, but the callbacks are kept: a new activation can still send them.
+        log.error(
+          { reason: result.reason, waiting },
+          `the hub no longer accepts this agent; move ${join(options.dataDir, 'identity.json')} ` +
+            'aside and start the agent with a new activation token',
+        );
+      } else {
+        log.warn({ reason: result.reason, waiting }, 'callback kept for later');
+      }
     }
     return result;
   };
 
-  const schedule = (delayMillis: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      void callbackNow().then((result) =>
-        schedule(
-          result.status === 'pending'
-            ? Math.min(result.retryAfterMillis, intervalMillis)
-            : intervalMillis,
-        ),
-      );
-    }, delayMillis);
-  };
-
-  const callbackNow = async (): Promise<FlushResult> => {
-    // One cycle at a time: a timer firing during a manual callback waits for it.
+  // One piece of work at a time: a timer firing during a manual callback waits for it.
+  const exclusive = async (work: () => Promise<FlushResult>): Promise<FlushResult> => {
     while (running) await running.catch(() => undefined);
-    running = cycle().catch((error: unknown) => {
+    running = work().catch((error: unknown) => {
       log.error({ err: error }, 'callback cycle failed');
       return {
         status: 'pending',
         delivered: 0,
         reason: String(error),
-        retryAfterMillis: retryAfterFailureMillis,
+        retryAfterMillis: 0,
       } as const;
     });
     try {
@@ -120,14 +131,35 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     }
   };
 
-  const first = callbackNow();
-  void first.then((result) =>
-    schedule(
+  const callbackNow = () =>
+    exclusive(async () => {
+      await takeSample();
+      return deliver();
+    });
+
+  // Samples are taken on the policy interval whatever happens to delivery; a failed delivery
+  // is retried on its own, backing off, so an outage queues one callback per interval and
+  // the agent never floods its spool (or the hub, when it returns) with extra samples.
+  let nextSampleAtMillis = Date.now() + intervalMillis;
+  let failedDeliveries = 0;
+  const tick = async () => {
+    const sampleDue = Date.now() >= nextSampleAtMillis;
+    if (sampleDue) nextSampleAtMillis = Date.now() + intervalMillis;
+    const result = sampleDue ? await callbackNow() : await exclusive(deliver);
+    schedule(result);
+  };
+  const schedule = (result: FlushResult) => {
+    if (stopped) return;
+    const untilSampleMillis = Math.max(0, nextSampleAtMillis - Date.now());
+    failedDeliveries = result.status === 'pending' ? failedDeliveries + 1 : 0;
+    const retryMillis =
       result.status === 'pending'
-        ? Math.min(result.retryAfterMillis, intervalMillis)
-        : intervalMillis,
-    ),
-  );
+        ? result.retryAfterMillis || retryDelayMillis(failedDeliveries)
+        : untilSampleMillis;
+    timer = setTimeout(() => void tick(), Math.min(retryMillis, untilSampleMillis));
+  };
+
+  void callbackNow().then(schedule);
 
   return {
     identity,

@@ -4,9 +4,6 @@ import type { FlushResult } from './agent.js';
 import type { CallbackSpool } from './callback-spool.js';
 import type { DeliveryTargets } from './delivery-targets.js';
 
-/** Wait after a failed delivery before trying again, unless the far end says otherwise: 60 s. */
-const retryAfterFailureMillis = 60_000;
-
 // Refusals that no retry can fix for this callback: it is set aside, counted, and skipped.
 const permanentRefusals = new Set(['invalid_callback', 'oversized', 'malformed']);
 
@@ -61,7 +58,7 @@ async function deliverOne(
   let last: Extract<DeliveryOutcome, { kind: 'nobody' }> = {
     kind: 'nobody',
     reason: 'no target',
-    retryAfterMillis: retryAfterFailureMillis,
+    retryAfterMillis: 0, // nobody said when: the agent's own back-off decides
   };
   for (const target of targets.ordered()) {
     let result;
@@ -82,7 +79,7 @@ async function deliverOne(
       return { kind: 'refused_for_good', code: result.code, message: result.message };
     }
     targets.failed(target);
-    const retryAfterMillis = (result.retryAfterSeconds ?? retryAfterFailureMillis / 1000) * 1000;
+    const retryAfterMillis = (result.retryAfterSeconds ?? 0) * 1000;
     last = { kind: 'nobody', reason: `${result.code}: ${result.message}`, retryAfterMillis };
   }
   return last;

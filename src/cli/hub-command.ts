@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { defaultHubHost, defaultHubPort, startHub, type RunningHub } from '../hub/hub.js';
+import { initialPasswordFile } from '../hub/people.js';
 import { createLogger } from '../shared/logger.js';
 import { withCommonOptions, withStoreOption } from './common-options.js';
 import { integerOption, resolveSettings, type Settings } from './settings.js';
@@ -53,12 +55,21 @@ export function startHubWith(settings: Settings, logger: ReturnType<typeof creat
   });
 }
 
-/** Shows the first administrator's password once, on the start that created it. */
+/**
+ * Shows the first administrator's password once, on the start that created it; on later
+ * starts, while it is unchanged, says where it is kept.
+ */
 export function printFirstSignIn(hub: RunningHub, out: NodeJS.WritableStream): void {
   const first = hub.firstAdministrator;
-  if (!first) return;
-  out.write(
-    `\nFirst sign-in: name "${first.name}", password ${first.password}\n` +
-      `(shown once; also kept in ${first.passwordFile} until you change it)\n\n`,
-  );
+  if (first) {
+    out.write(
+      `\nFirst sign-in: name "${first.name}", password ${first.password}\n` +
+        `(shown once; also kept in ${first.passwordFile} until you change it)\n\n`,
+    );
+    return;
+  }
+  const passwordFile = join(hub.context.dataDir, initialPasswordFile);
+  if (existsSync(passwordFile)) {
+    out.write(`Sign in as "admin" with the password in ${passwordFile}\n`);
+  }
 }

@@ -28,7 +28,15 @@ const fileKeys = [
  * Resolves settings: command-line flags, then STRATA_* and DATABASE_URL variables, then the
  * JSON file named by --config or STRATA_CONFIG.
  */
-export function resolveSettings(flags: Partial<Settings> & { config?: string }): Settings {
+export function resolveSettings(
+  given: Partial<Settings> & { config?: string; callbackInterval?: number },
+): Settings {
+  // Commander names `--callback-interval` callbackInterval; the setting carries its unit.
+  const { callbackInterval, ...rest } = given;
+  const flags: Partial<Settings> & { config?: string } = {
+    ...rest,
+    callbackIntervalSeconds: rest.callbackIntervalSeconds ?? callbackInterval,
+  };
   const file = readConfigFile(flags.config ?? process.env.STRATA_CONFIG);
   const env = process.env;
   const pick = <K extends keyof Settings>(key: K, envValue: Settings[K] | undefined) =>
@@ -47,7 +55,33 @@ export function resolveSettings(flags: Partial<Settings> & { config?: string }):
       numberOrUndefined(env.STRATA_MAX_COLLECTORS, 'STRATA_MAX_COLLECTORS'),
     ),
   };
+  checkSettings(settings);
   return settings;
+}
+
+/** Values from the environment or a file get the same checks as flags, with a plain message. */
+function checkSettings(settings: Settings): void {
+  const { port, callbackIntervalSeconds, maxCollectors, databaseUrl } = settings;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+    throw new ConfigError(`the port must be a whole number from 0 to 65535, not ${port}`);
+  }
+  if (callbackIntervalSeconds !== undefined) {
+    const ok = Number.isInteger(callbackIntervalSeconds) && callbackIntervalSeconds >= 10;
+    if (!ok) {
+      throw new ConfigError(
+        'the callback interval must be a whole number of seconds, at least 10, ' +
+          `not ${callbackIntervalSeconds}`,
+      );
+    }
+  }
+  if (maxCollectors !== undefined && !(Number.isInteger(maxCollectors) && maxCollectors >= 0)) {
+    throw new ConfigError(`the collector limit must be a whole number, not ${maxCollectors}`);
+  }
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(
+      'the database URL must be a PostgreSQL one (postgres://user@host:port/database)',
+    );
+  }
 }
 
 function readConfigFile(path: string | undefined): Partial<Settings> {

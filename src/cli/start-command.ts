@@ -1,15 +1,14 @@
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { startAgent, type RunningAgent } from '../agent/agent.js';
 import { loadIdentity } from '../agent/agent-identity.js';
 import { createActivationToken } from '../hub/activation-tokens.js';
-import { initialPasswordFile } from '../hub/people.js';
 import { createLogger } from '../shared/logger.js';
 import { hubOptions, printFirstSignIn, startHubWith } from './hub-command.js';
 import { resolveSettings, type Settings } from './settings.js';
 import { stopOnSignals } from './signals.js';
+import { ensureDataDir } from '../shared/data-dir.js';
 
 /** `strata start`: a whole site on this machine, hub on the embedded store plus a local agent. */
 export function startCommand(): Command {
@@ -17,7 +16,7 @@ export function startCommand(): Command {
     .description('run a hub on this machine and an agent that reports this machine to it')
     .action(async (flags: Partial<Settings> & { config?: string }) => {
       const settings = resolveSettings(flags);
-      await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
+      await ensureDataDir(settings.dataDir);
       const logFile = join(settings.dataDir, 'strata.log');
       const logger = createLogger({ destination: createWriteStream(logFile, { flags: 'a' }) });
 
@@ -44,10 +43,6 @@ export function startCommand(): Command {
       const out = process.stdout;
       out.write(`Strata is running at ${hub.url}\n`);
       printFirstSignIn(hub, out);
-      const passwordFile = join(settings.dataDir, 'hub', initialPasswordFile);
-      if (!hub.firstAdministrator && existsSync(passwordFile)) {
-        out.write(`Sign in as "admin" with the password in ${passwordFile}\n`);
-      }
       out.write(
         `This machine reports as agent ${agent.identity.componentId}.\n` +
           `Logs: ${logFile}\nPress Ctrl+C to stop.\n`,

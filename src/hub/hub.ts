@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ChannelServer } from '../protocol/channel-server.js';
@@ -19,6 +18,7 @@ import {
 import { loadHubIdentity } from './hub-identity.js';
 import { buildHubServer } from './hub-server.js';
 import { ensureFirstAdministrator } from './people.js';
+import { ensureDataDir } from '../shared/data-dir.js';
 
 /** Where the hub listens unless told otherwise: loopback only, port 8080. */
 export const defaultHubHost = '127.0.0.1';
@@ -55,7 +55,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     throw new ConfigError(`the callback interval must be at least ${minCallbackIntervalSeconds} s`);
   }
   const log = (options.logger ?? createLogger()).child({ component: 'hub' });
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  await ensureDataDir(options.dataDir);
   const releaseLock = options.databaseUrl
     ? async () => undefined
     : await takePidLock(join(options.dataDir, 'hub.lock'), `the data folder ${options.dataDir}`);

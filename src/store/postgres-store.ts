@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import { copyStatement } from './copy-text.js';
+import { ConfigError } from '../shared/errors.js';
 import type { SqlParam, Store, Transaction } from './store.js';
 
 /** Connections kept open to a PostgreSQL server by one process. */
@@ -17,10 +18,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
   // crash: the pool drops it and the next query opens a fresh one, or fails and says why.
   pool.on('error', () => undefined);
   // Fail at start, with the server's own message, instead of at the first request.
-  const client = await pool.connect().catch((error: unknown) => {
-    throw new Error(`cannot reach PostgreSQL at ${redactUrl(url)}: ${describe(error)}`, {
-      cause: error,
-    });
+  const client = await pool.connect().catch(async (error: unknown) => {
+    await pool.end().catch(() => undefined);
+    // A configuration problem for the person starting Strata, not a bug: no stack trace.
+    throw new ConfigError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${describe(error)}`);
   });
   client.release();
   return new PostgresStore(pool, redactUrl(url));

@@ -12,6 +12,8 @@ import { activate, type ComponentIdentity } from '../../src/agent/agent-identity
 import { createActivationToken } from '../../src/hub/activation-tokens.js';
 import {
   buildActivationRequest,
+  openActivationResponse,
+  sealActivationResponse,
   type ActivationRequest,
   type ComponentKind,
 } from '../../src/protocol/activation.js';
@@ -242,18 +244,36 @@ describe(`activating agents and collectors (${storeKind} store)`, () => {
     assert.equal(await usesLeft(token), 1, 'a forged request uses up nothing');
   });
 
-  it('refuses, on the component, a hub whose CA does not match the token’s pin', async () => {
-    // The other hub takes the secret and answers; only the component can tell the CA is wrong.
+  it('refuses, before spending the token, a hub whose CA does not match the token’s pin', async () => {
+    // The other hub would take the secret; the component checks the CA first and never asks.
     const mixed = await otherSiteTokenPinnedHere();
     const dataDir = await newFolder();
     const before = await componentCount(otherSite);
 
+    await assert.rejects(activateInto(dataDir, mixed, otherSite), /belongs to another site/);
+    assert.equal(await componentCount(otherSite), before, 'the other hub activated nothing');
+    assert.ok(await absent(join(dataDir, 'identity.json')), 'no identity was written');
+  });
+
+  it('refuses an activation bundle signed by a CA other than the pinned one', async () => {
+    // The second line of defence, should a hub serve one CA and sign with another.
+    const keys = await createKeyPair();
+    const { identity } = otherSite.context;
+    const response = sealActivationResponse(
+      {
+        componentId: '00000000-0000-4000-8000-000000000000',
+        certificatePem: identity.hubCertificatePem,
+        hubId: identity.hubId,
+        hubCertificatePem: identity.hubCertificatePem,
+        policy: {},
+      },
+      keys.publicKeyPem,
+      { certificatePem: identity.ca.certificatePem, privateKeyPem: identity.caKeys.privateKeyPem },
+    );
     await assert.rejects(
-      activateInto(dataDir, mixed, otherSite),
+      openActivationResponse(response, { caPin: hub.context.identity.caPin, ...keys }),
       /the hub presented a CA that does not match the activation token/,
     );
-    assert.equal(await componentCount(otherSite), before + 1, 'the other hub did answer');
-    assert.ok(await absent(join(dataDir, 'identity.json')), 'no identity was written');
   });
 
   it('saves a certificate that chains to the site CA and carries the policy', async () => {
@@ -303,7 +323,7 @@ describe(`activating agents and collectors (${storeKind} store)`, () => {
     await activateInto(await newFolder(), usedUp);
     await assert.rejects(activateInto(dataDir, usedUp), /bad_activation_token/);
     const mixed = await otherSiteTokenPinnedHere();
-    await assert.rejects(activateInto(dataDir, mixed, otherSite), /does not match/);
+    await assert.rejects(activateInto(dataDir, mixed, otherSite), /belongs to another site/);
     await assert.rejects(
       activate({
         dataDir,

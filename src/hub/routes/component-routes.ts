@@ -12,6 +12,10 @@ export const maxMessageBytes = 8 * 1024 * 1024;
 export async function componentRoutes(app: FastifyInstance, hub: HubContext) {
   const limits = { bodyLimit: maxMessageBytes };
 
+  // Public on purpose: a component checks this against its token's pin before it spends a use
+  // of the token, so pointing it at the wrong hub costs nothing.
+  app.get('/api/v1/ca', async () => ({ caCertificatePem: hub.identity.ca.certificatePem }));
+
   app.post('/api/v1/activate', limits, async (request) => {
     const { componentId, ...response } = await activateComponent(hub, request.body);
     hub.log.info({ componentId }, 'component activated');
