@@ -13,6 +13,7 @@ import {
   nonNegative,
   truncate,
 } from './sample-limits.js';
+import { redactCommandLine } from './command-redaction.js';
 
 /** The kernel keeps this many characters of a program's name (TASK_COMM_LEN less one). */
 const kernelNameMaxChars = 15;
@@ -45,7 +46,7 @@ async function describe(
     pid: task.pid,
     parentPid: task.parentPid,
     name: truncate(fullName(task.comm, argv[0])),
-    command: truncate(argv.join(' '), commandMaxChars),
+    command: truncate(redactCommandLine(argv.join(' ')), commandMaxChars),
     // A process that ended since the window has no owner left to read.
     account: uid === undefined ? '' : truncate(await namer.byUid(Number(uid)), accountMaxChars),
     cpuPercent,
