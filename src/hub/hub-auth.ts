@@ -28,8 +28,9 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Finds the caller from a bearer token or the session cookie; null when there is neither. */
 export async function identifyCaller(hub: HubContext, request: FastifyRequest) {
   const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) {
-    const token = await findApiToken(hub.store, header.slice('Bearer '.length).trim());
+  // The scheme name is case-insensitive (RFC 9110).
+  if (header && /^bearer /i.test(header)) {
+    const token = await findApiToken(hub.store, header.slice('bearer '.length).trim());
     if (!token)
       throw new HttpError(401, 'bad_token', 'the API token is unknown, revoked or expired');
     const caller: Caller = {
@@ -61,7 +62,10 @@ export async function identifyCaller(hub: HubContext, request: FastifyRequest) {
   return caller;
 }
 
-/** A preHandler that lets through callers holding at least `role`. */
+/**
+ * A preValidation hook that lets through callers holding at least `role`. It runs before the
+ * body is validated, so a caller without the right learns nothing from validation errors.
+ */
 export function requireRole(hub: HubContext, role: Role) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const caller = await identifyCaller(hub, request);

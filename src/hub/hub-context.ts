@@ -3,6 +3,7 @@ import type { RejectionCounter } from '../protocol/rejection.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
 import type { HubIdentity } from './hub-identity.js';
+import type { SignInCounters, SignInGuard } from './sign-in-guard.js';
 
 /** Smallest callback interval a policy may set, in seconds (for tests and demos). */
 export const minCallbackIntervalSeconds = 10;
@@ -23,7 +24,9 @@ export interface HubContext {
   defaultPolicy: { callbackIntervalSeconds: number };
   /** The hub's clock, injected so tests can move it (certificate expiry, session ends). */
   nowMillis: () => number;
-  counters: { callbacksStored: number; callbacksDuplicate: number };
+  counters: { callbacksStored: number; callbacksDuplicate: number } & SignInCounters;
+  /** Limits password checks at once and locks out repeated failures. */
+  signInGuard: SignInGuard;
   /** Most active collectors; activating one more is refused with `collector_limit`. */
   maxCollectors: number;
 }

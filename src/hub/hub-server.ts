@@ -8,6 +8,7 @@ import Fastify, {
 } from 'fastify';
 import { MessageRejected, type RejectionReason } from '../protocol/rejection.js';
 import { HttpError } from '../shared/errors.js';
+import { classifyStoreError } from '../store/store-errors.js';
 import type { HubContext } from './hub-context.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { collectorRoutes } from './routes/collector-routes.js';
@@ -26,6 +27,15 @@ const componentPaths = [
   '/api/v1/agent/',
 ];
 const isComponentPath = (url: string) => componentPaths.some((path) => url.startsWith(path));
+
+// The framework's own refusals, renamed so callers see the same stable codes everywhere.
+const frameworkCodes: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+};
 
 /** Builds the hub's HTTP app: API, component intake and the web UI. */
 export async function buildHubServer(hub: HubContext): Promise<FastifyInstance> {
@@ -51,9 +61,12 @@ export async function buildHubServer(hub: HubContext): Promise<FastifyInstance> 
       return reply.code(400).send({ code: 'invalid_request', message: error.message });
     }
     if (error.statusCode && error.statusCode < 500) {
-      return reply
-        .code(error.statusCode)
-        .send({ code: error.code ?? 'bad_request', message: error.message });
+      const code = frameworkCodes[error.code ?? ''] ?? 'bad_request';
+      return reply.code(error.statusCode).send({ code, message: error.message });
+    }
+    if (classifyStoreError(error) === 'data') {
+      // A value the store cannot hold (a NUL, an impossible date): the caller's input, not a bug.
+      return reply.code(400).send({ code: 'invalid_request', message: 'a value cannot be stored' });
     }
     hub.log.error({ err: error, url: request.url }, 'request failed');
     return reply.code(500).send({ code: 'internal_error', message: 'the hub failed; see its log' });

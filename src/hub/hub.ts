@@ -18,6 +18,7 @@ import {
 import { loadHubIdentity } from './hub-identity.js';
 import { buildHubServer } from './hub-server.js';
 import { ensureFirstAdministrator } from './people.js';
+import { SignInGuard } from './sign-in-guard.js';
 import { ensureDataDir } from '../shared/data-dir.js';
 
 /** Where the hub listens unless told otherwise: loopback only, port 8080. */
@@ -72,6 +73,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const identity = await loadHubIdentity(opened, options.dataDir);
     const firstAdministrator = await ensureFirstAdministrator(opened, options.dataDir);
     const nowMillis = options.nowMillis ?? Date.now;
+    const counters = {
+      callbacksStored: 0,
+      callbacksDuplicate: 0,
+      signInRefused: 0,
+      signInLocked: 0,
+      signInBusy: 0,
+    };
     const context: HubContext = {
       store: opened,
       identity,
@@ -86,7 +94,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       dataDir: options.dataDir,
       defaultPolicy: { callbackIntervalSeconds: interval },
       nowMillis,
-      counters: { callbacksStored: 0, callbacksDuplicate: 0 },
+      counters,
+      signInGuard: new SignInGuard(counters, nowMillis),
       maxCollectors: options.maxCollectors ?? defaultMaxCollectors,
     };
     app = await buildHubServer(context);

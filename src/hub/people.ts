@@ -101,7 +101,9 @@ export async function changePassword(
   dataDir: string,
 ): Promise<PasswordChange> {
   if (!(await verifySignIn(db, person.name, currentPassword))) return { status: 'bad_credentials' };
-  if (newPassword.length < minPasswordLength) return { status: 'weak_password' };
+  // Spaces alone, or the password being replaced, are no change at all.
+  const weak = newPassword.trim().length < minPasswordLength || newPassword === currentPassword;
+  if (weak) return { status: 'weak_password' };
   await setPassword(db, person.name, newPassword, false);
   await recordChange(db, {
     actor: `person:${person.name}`,

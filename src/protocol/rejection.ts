@@ -18,7 +18,7 @@ export const rejectionReasons = {
   replayed: { status: 409, message: 'this message was already received' },
   bad_activation_token: {
     status: 403,
-    message: 'the activation token is unknown, used up or expired',
+    message: 'the activation token is unknown, used up, expired or for another kind',
   },
   bad_activation_proof: { status: 400, message: 'the activation request is not signed by its key' },
   collector_limit: {

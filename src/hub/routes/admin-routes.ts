@@ -36,8 +36,8 @@ const apiTokenSchema = {
 
 /** Administration over the API: tokens, revocation, status and metrics. */
 export async function adminRoutes(app: FastifyInstance, hub: HubContext) {
-  const admin = { preHandler: requireRole(hub, 'administrator') };
-  const viewer = { preHandler: requireRole(hub, 'viewer') };
+  const admin = { preValidation: requireRole(hub, 'administrator') };
+  const viewer = { preValidation: requireRole(hub, 'viewer') };
 
   app.post(
     '/api/v1/activation-tokens',

@@ -126,13 +126,13 @@ export async function collectorRoutes(app: FastifyInstance, hub: HubContext) {
     collectors: await collectorsForAgents(hub.store),
   }));
 
-  app.get('/api/v1/collectors', { preHandler: requireRole(hub, 'viewer') }, async () => ({
+  app.get('/api/v1/collectors', { preValidation: requireRole(hub, 'viewer') }, async () => ({
     collectors: await listCollectors(hub.store, hub.nowMillis()),
   }));
 
   app.put(
     '/api/v1/collectors/:id/config',
-    { preHandler: requireRole(hub, 'administrator') },
+    { preValidation: requireRole(hub, 'administrator') },
     async (request) => {
       const { id } = request.params as { id: string };
       let config;

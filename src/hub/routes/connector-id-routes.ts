@@ -80,8 +80,8 @@ export async function connectorIdRoutes(app: FastifyInstance, hub: HubContext) {
     };
   });
 
-  const viewer = { preHandler: requireRole(hub, 'viewer') };
-  const administrator = { preHandler: requireRole(hub, 'administrator') };
+  const viewer = { preValidation: requireRole(hub, 'viewer') };
+  const administrator = { preValidation: requireRole(hub, 'administrator') };
   app.get('/api/v1/connector-id/users', viewer, async () => ({
     users: await listUserNumbers(hub.store),
   }));

@@ -6,7 +6,7 @@ import { getMachine, listMachines } from '../machine-queries.js';
 
 /** Read-only machine API for the UI and for programs. */
 export async function machineRoutes(app: FastifyInstance, hub: HubContext) {
-  const viewer = { preHandler: requireRole(hub, 'viewer') };
+  const viewer = { preValidation: requireRole(hub, 'viewer') };
 
   app.get('/api/v1/machines', viewer, async () => ({ machines: await listMachines(hub.store) }));
 

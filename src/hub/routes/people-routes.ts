@@ -11,7 +11,8 @@ const signInSchema = {
     required: ['name', 'password'],
     additionalProperties: false,
     properties: {
-      name: { type: 'string', minLength: 1, maxLength: 128 },
+      // No NUL: PostgreSQL text cannot hold one, and no real name has one.
+      name: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[^\\u0000]+$' },
       password: { type: 'string', minLength: 1, maxLength: 1024 },
     },
   },
@@ -51,17 +52,28 @@ export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
       throw new HttpError(403, 'csrf_header_missing', `send ${csrfHeader}: 1`);
     }
     const { name, password } = request.body as { name: string; password: string };
-    const person = await verifySignIn(hub.store, name, password);
-    if (!person) {
-      hub.log.warn({ name }, 'sign-in refused');
+    const verdict = await hub.signInGuard.check(name, request.ip, () =>
+      verifySignIn(hub.store, name, password),
+    );
+    if (verdict.status === 'locked') {
+      reply.header('retry-after', verdict.retryAfterSeconds);
+      throw new HttpError(429, 'too_many_attempts', 'too many failed sign-ins; try again later');
+    }
+    if (verdict.status === 'busy') {
+      reply.header('retry-after', 5);
+      throw new HttpError(503, 'busy', 'the hub is checking many sign-ins; try again shortly');
+    }
+    if (verdict.status === 'bad_credentials') {
+      hub.log.warn({ name, remote: request.ip }, 'sign-in refused');
       throw new HttpError(401, 'bad_credentials', 'wrong name or password');
     }
+    const person = verdict.value;
     setSessionCookie(request, reply, await createWebSession(hub.store, person));
     hub.log.info({ name }, 'signed in');
     return view(person);
   });
 
-  app.get('/api/v1/session', { preHandler: requireRole(hub, 'viewer') }, async (request) => {
+  app.get('/api/v1/session', { preValidation: requireRole(hub, 'viewer') }, async (request) => {
     const caller = request.caller!;
     if (caller.kind !== 'person')
       throw new HttpError(400, 'not_a_person', 'tokens have no session');
@@ -69,6 +81,10 @@ export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
   });
 
   app.delete('/api/v1/session', async (request, reply) => {
+    // Like every state change from a browser: a foreign page must not sign people out.
+    if (request.headers[csrfHeader] !== '1') {
+      throw new HttpError(403, 'csrf_header_missing', `send ${csrfHeader}: 1`);
+    }
     const value = request.cookies[sessionCookie];
     if (value) await endWebSession(hub.store, value);
     reply.clearCookie(sessionCookie, { path: '/' });
@@ -77,7 +93,7 @@ export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
 
   app.post(
     '/api/v1/session/password',
-    { schema: passwordSchema, preHandler: requireRole(hub, 'viewer') },
+    { schema: passwordSchema, preValidation: requireRole(hub, 'viewer') },
     async (request, reply) => {
       const caller = request.caller!;
       if (caller.kind !== 'person') throw new HttpError(400, 'not_a_person', 'sign in first');
@@ -93,7 +109,11 @@ export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
         throw new HttpError(401, 'bad_credentials', 'the current password is wrong');
       }
       if (result.status === 'weak_password') {
-        throw new HttpError(400, 'weak_password', 'choose a password of at least 12 characters');
+        throw new HttpError(
+          400,
+          'weak_password',
+          'choose a new password of at least 12 characters, not only spaces',
+        );
       }
       // The change ended every session of this person, including whoever knew the old
       // password; the one who changed it gets a fresh session so the page they are on works.
