@@ -15,7 +15,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const captureDirs = [join(root, '../shared/data/pcaps'), join(root, 'test/fixtures/pcaps')];
+const captureDirs = [join(root, 'test/fixtures/pcaps/public'), join(root, 'test/fixtures/pcaps')];
 const outputDir = join(root, 'test/fixtures/network-expected');
 const fields = [
   'frame.time_epoch',

@@ -8,8 +8,8 @@ import {
 } from '../../src/collector/network/capture-file-reader.js';
 import type { SkipReason } from '../../src/collector/network/capture-packet.js';
 
-/** The public captures, beside the repository (CI lays shared/ next to the clone). */
-export const sharedCaptureDir = join(import.meta.dirname, '../../../shared/data/pcaps');
+/** The public captures from other projects, kept in the repository with their origins. */
+export const sharedCaptureDir = join(import.meta.dirname, '../fixtures/pcaps/public');
 /** Captures made on this machine by scripts/make-test-captures.sh. */
 export const localCaptureDir = join(import.meta.dirname, '../fixtures/pcaps');
 
