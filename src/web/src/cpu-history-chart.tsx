@@ -45,6 +45,9 @@ export default function CpuHistoryChart({ history }: { history: HistoryPoint[] }
   return <div ref={container} className="chart" role="img" aria-label={summary} />;
 }
 
+/** Below this many samples the points are drawn, not just the line. */
+const FEW_POINTS = 12;
+
 function chartOption(history: HistoryPoint[]): echarts.EChartsCoreOption {
   return {
     animation: false,
@@ -65,7 +68,9 @@ function chartOption(history: HistoryPoint[]): echarts.EChartsCoreOption {
       {
         name: 'CPU',
         type: 'line',
-        showSymbol: false,
+        // With only a few samples (a new machine) a line has nothing to join: show the points.
+        showSymbol: history.length < FEW_POINTS,
+        symbolSize: 6,
         // A missing sample is a gap in the line, not a drop to zero.
         connectNulls: false,
         lineStyle: { width: 1.5, color: LINE_COLOR },
