@@ -3,12 +3,13 @@ import type { Queryable } from '../store/store.js';
 /** Most history points a machine page gets at once. */
 export const maxHistoryPoints = 500;
 
-const listColumns = `id, hostname, fqdn, os, last_seen_at, cpu_percent, cpu_count,
+const listColumns = `id, agent_id, hostname, fqdn, os, last_seen_at, cpu_percent, cpu_count,
   memory_total_bytes, memory_used_bytes, disk_total_bytes, disk_used_bytes, user_count,
   cpu_model, kernel, arch, booted_at, first_seen_at`;
 
 interface MachineRow {
   id: string;
+  agent_id: string | null;
   hostname: string;
   fqdn: string;
   os: string;
@@ -32,6 +33,8 @@ const iso = (value: Date | null) => (value ? new Date(value).toISOString() : nul
 function toListItem(row: MachineRow) {
   return {
     id: row.id,
+    /** The agent reporting this machine: what to revoke through the components API. */
+    agentId: row.agent_id,
     hostname: row.hostname,
     fqdn: row.fqdn,
     os: row.os,
