@@ -12,8 +12,10 @@ import { measureLinuxCpuWindow, type CpuWindow } from './cpu-window.js';
 import { measurePortableCpuWindow } from './cpu-window-portable.js';
 import { readDisks } from './disk-list.js';
 import { dnsDomainOf } from './fqdn.js';
+import { readHardwareInfo } from './inventory/hardware-info.js';
 import { readInterfaces } from './interface-list.js';
 import { readMachineFacts } from './machine-facts.js';
+import { sourceDeadlineMillis, withDeadline } from './deadline.js';
 import { nonNegativeInteger, nonNegativeOrNull } from './sample-limits.js';
 import { readSessions } from './session-list.js';
 
@@ -32,10 +34,11 @@ export async function collectMachineSample(
   // sample does not count as the machine's.
   const window = await measureCpuWindow(maxProcesses);
   const sampledAt = new Date().toISOString();
-  const [machine, disks, interfaces] = await Promise.all([
+  const [machine, disks, interfaces, hardware] = await Promise.all([
     readMachineFacts(window.bootedAtMillis),
     readDisks(),
     readInterfaces(),
+    readHardware(),
   ]);
 
   const dnsDomain = dnsDomainOf(machine.fqdn, machine.hostname);
@@ -53,7 +56,14 @@ export async function collectMachineSample(
     interfaces,
     users,
     processes,
+    ...(hardware ? { hardware } : {}),
   };
+}
+
+// Only Linux exposes DMI and PCI as files; elsewhere the callback goes without hardware.
+function readHardware() {
+  if (process.platform !== 'linux') return Promise.resolve(null);
+  return withDeadline(readHardwareInfo(Date.now()), sourceDeadlineMillis, null);
 }
 
 async function measureCpuWindow(maxProcesses: number): Promise<CpuWindow> {

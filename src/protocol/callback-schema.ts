@@ -5,6 +5,7 @@
  */
 
 import { callbackActivityProperties, type CallbackActivity } from './callback-activity.js';
+import { callbackInventoryProperties, type CallbackInventory } from './callback-inventory.js';
 
 /** Largest number of processes one callback may carry; agents send the busiest first. */
 export const MAX_PROCESSES_PER_CALLBACK = 2_000;
@@ -79,7 +80,7 @@ export interface MachineFacts {
 }
 
 /** What the agent measured at one moment, and what happened since the previous callback. */
-export interface MachineSample extends CallbackActivity {
+export interface MachineSample extends CallbackActivity, CallbackInventory {
   sampledAt: string; // ISO 8601
   machine: MachineFacts;
   /** Whole-machine CPU use over the sample, 0 to 100. */
@@ -242,5 +243,6 @@ export const callbackJsonSchema = {
       },
     },
     ...callbackActivityProperties,
+    ...callbackInventoryProperties,
   },
 } as const;
