@@ -11,6 +11,7 @@ import { CallbackSpool } from './callback-spool.js';
 import { startConnectorTagging, type ConnectorTagging } from './connector-id/connector-tagging.js';
 import { deliverSpool } from './callback-delivery.js';
 import { DeliveryTargets } from './delivery-targets.js';
+import { SoftwareTracker } from './inventory/software-inventory.js';
 import { collectMachineSample } from './machine-sample.js';
 import { ensureDataDir } from '../shared/data-dir.js';
 
@@ -64,7 +65,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   const spool = new CallbackSpool(join(options.dataDir, 'spool'));
   const targets = new DeliveryTargets(identity, keys.privateKeyPem, options.dataDir, log);
-  const sample = options.sample ?? (() => collectMachineSample());
+  // The package list goes out only when it changed since the last callback that carried it.
+  const software = new SoftwareTracker(join(options.dataDir, 'software-hash'));
+  const sample = options.sample ?? (() => collectMachineSample({ software }));
   const intervalMillis = Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
 
   let timer: NodeJS.Timeout | undefined;
@@ -91,6 +94,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       ...(await sample()),
     };
     await spool.add(callback);
+    await software.markSent(callback.software);
   };
 
   const deliver = async (): Promise<FlushResult> => {

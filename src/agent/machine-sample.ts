@@ -14,6 +14,7 @@ import { readDisks } from './disk-list.js';
 import { dnsDomainOf } from './fqdn.js';
 import { readHardwareInfo } from './inventory/hardware-info.js';
 import { readInterfaces } from './interface-list.js';
+import type { SoftwareTracker } from './inventory/software-inventory.js';
 import { readMachineFacts } from './machine-facts.js';
 import { sourceDeadlineMillis, withDeadline } from './deadline.js';
 import { nonNegativeInteger, nonNegativeOrNull } from './sample-limits.js';
@@ -21,11 +22,14 @@ import { readSessions } from './session-list.js';
 
 /** How long CPU use is measured for, machine and processes alike. */
 const cpuSampleMillis = 1_000;
+/** Longest wait for the package database; rpm -qa on a large one takes several seconds. */
+const softwareDeadlineMillis = 30_000;
 
 /** Samples this machine: CPU over 1 s, then the rest; keeps the `maxProcesses` busiest
- * processes (default and ceiling MAX_PROCESSES_PER_CALLBACK). Sizes are in bytes. */
+ * processes (default and ceiling MAX_PROCESSES_PER_CALLBACK). Sizes are in bytes. With a
+ * `software` tracker the sample carries the software inventory too. */
 export async function collectMachineSample(
-  options: { maxProcesses?: number } = {},
+  options: { maxProcesses?: number; software?: SoftwareTracker } = {},
 ): Promise<MachineSample> {
   const requested = options.maxProcesses ?? MAX_PROCESSES_PER_CALLBACK;
   const maxProcesses = Math.min(MAX_PROCESSES_PER_CALLBACK, nonNegativeInteger(requested));
@@ -34,11 +38,14 @@ export async function collectMachineSample(
   // sample does not count as the machine's.
   const window = await measureCpuWindow(maxProcesses);
   const sampledAt = new Date().toISOString();
-  const [machine, disks, interfaces, hardware] = await Promise.all([
+  const [machine, disks, interfaces, hardware, software] = await Promise.all([
     readMachineFacts(window.bootedAtMillis),
     readDisks(),
     readInterfaces(),
     readHardware(),
+    options.software
+      ? withDeadline(options.software.inventory(), softwareDeadlineMillis, null)
+      : null,
   ]);
 
   const dnsDomain = dnsDomainOf(machine.fqdn, machine.hostname);
@@ -57,6 +64,7 @@ export async function collectMachineSample(
     users,
     processes,
     ...(hardware ? { hardware } : {}),
+    ...(software ? { software } : {}),
   };
 }
 

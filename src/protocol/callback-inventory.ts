@@ -5,8 +5,9 @@
  * one it sent; the hash itself travels in every callback that carries software facts.
  */
 
-/** Most installed packages one callback may carry; a desktop has a few thousand. */
-export const maxPackagesPerCallback = 50_000;
+/** Most installed packages one callback may carry; a desktop has a few thousand,
+ * and 20,000 stays well inside the hub's message limit. */
+export const maxPackagesPerCallback = 20_000;
 /** Most PCI adapters of one kind one callback may carry. */
 const maxAdapters = 64;
 
