@@ -1,6 +1,7 @@
 // The capture benchmark (npm run bench:capture). Builds once a large capture of real loopback
 // traffic (.bench/loopback.pcap, a few hundred MB), then times, in the same run and pinned to
-// one core, Strata's analysis of it and tshark computing the same round-trip fields, and prints
+// one core, Strata's analysis of it (as `analyze` does, and as the network role does, with
+// flow records in binary batches) and tshark computing the same round-trip fields, and prints
 // packets per second of each (best and median of several runs) and the ratio. Not a test: no
 // thresholds, the numbers are printed for people to read.
 //
@@ -45,10 +46,13 @@ const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice
 const loadAtStart = loadAverage();
 console.log(`${availableParallelism()} cores, load average ${loadAtStart}`);
 const strata = [];
+const collector = [];
 const tshark = [];
 for (let run = 1; run <= runs; run++) {
   // Alternate the tools so that load from elsewhere on the machine hits both alike.
-  strata.push(timed(() => run1(['node', join(root, 'scripts/bench-analyze.mjs'), capture])));
+  const analyze = join(root, 'scripts/bench-analyze.mjs');
+  strata.push(timed(() => run1(['node', analyze, capture, 'analysis'])));
+  collector.push(timed(() => run1(['node', analyze, capture, 'collector'])));
   tshark.push(
     timed(() =>
       run1([
@@ -67,16 +71,20 @@ for (let run = 1; run <= runs; run++) {
       ]),
     ),
   );
-  console.log(`run ${run}: strata ${rate(strata.at(-1))}, tshark ${rate(tshark.at(-1))}`);
+  console.log(
+    `run ${run}: strata ${rate(strata.at(-1))}, as collector ${rate(collector.at(-1))}, ` +
+      `tshark ${rate(tshark.at(-1))}`,
+  );
 }
 const best = (xs) => Math.min(...xs);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`\none core (taskset -c ${values.core}), ${runs} runs each, whole process wall time:`);
 console.log(`load average: ${loadAtStart} at the start, ${loadAverage()} at the end`);
-console.log(`strata  best ${rate(best(strata))}  median ${rate(median(strata))}`);
-console.log(`tshark  best ${rate(best(tshark))}  median ${rate(median(tshark))}`);
+console.log(`strata     best ${rate(best(strata))}  median ${rate(median(strata))}`);
+console.log(`collector  best ${rate(best(collector))}  median ${rate(median(collector))}`);
+console.log(`tshark     best ${rate(best(tshark))}  median ${rate(median(tshark))}`);
 console.log(
-  `ratio   best ${(best(tshark) / best(strata)).toFixed(1)}x  median ${(median(tshark) / median(strata)).toFixed(1)}x`,
+  `ratio      best ${(best(tshark) / best(strata)).toFixed(1)}x  median ${(median(tshark) / median(strata)).toFixed(1)}x`,
 );
 
 function rate(seconds) {

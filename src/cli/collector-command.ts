@@ -5,17 +5,20 @@ import {
   defaultCollectorPort,
   startCallbackCollector,
 } from '../collector/callback-collector.js';
-import { ConfigError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { analyzeCommand } from './analyze-command.js';
+import { startNetworkRole, withNetworkOptions, type NetworkRoleFlags } from './network-role.js';
 import { withCommonOptions, withStoreOption } from './common-options.js';
 import { integerOption, resolveSettings, type Settings } from './settings.js';
 import { stopOnSignals } from './signals.js';
 
 export function collectorCommand(): Command {
-  return withStoreOption(withCommonOptions(new Command('collector')))
+  return withNetworkOptions(withStoreOption(withCommonOptions(new Command('collector'))))
     .addCommand(analyzeCommand())
-    .description("run a collector: the callback role takes agents' callbacks into a disk queue")
+    .description(
+      "run a collector: the callback role takes agents' callbacks into a disk queue; " +
+        'the network role measures the traffic it sees and sends the figures to the hub',
+    )
     .addOption(
       new Option('--role <role>', 'what it does')
         .choices(['callbacks', 'network', 'both'])
@@ -37,14 +40,9 @@ export function collectorCommand(): Command {
       integerOption('--max-queue-bytes', 65_536, 2 ** 50),
     )
     .action(async (flags: CollectorFlags) => {
-      if (flags.role === 'network') {
-        // Not yet: live capture; `strata collector analyze FILE` reads capture files today.
-        throw new ConfigError('the network role is not available in this version of Strata yet');
-      }
-      if (flags.role === 'both') {
-        process.stderr.write('strata: the network role is not available yet; running callbacks\n');
-      }
       const settings = resolveSettings(flags);
+      const network = flags.role === 'callbacks' ? null : await startNetworkRole(flags, settings);
+      if (network && flags.role === 'network') return stopOnSignals(() => network.close());
       const collector = await startCallbackCollector({
         dataDir: join(settings.dataDir, 'collector'),
         hubUrl: flags.hub,
@@ -60,11 +58,14 @@ export function collectorCommand(): Command {
       process.stderr.write(
         `collector ${collector.identity.componentId} takes callbacks at ${collector.url}\n`,
       );
-      stopOnSignals(() => collector.close());
+      stopOnSignals(async () => {
+        await network?.close();
+        await collector.close();
+      });
     });
 }
 
-interface CollectorFlags extends Partial<Settings> {
+interface CollectorFlags extends Partial<Settings>, NetworkRoleFlags {
   config?: string;
   role: 'callbacks' | 'network' | 'both';
   hub?: string;

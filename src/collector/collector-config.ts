@@ -12,6 +12,8 @@ export interface CollectorConfig {
   drainBatchCallbacks: number;
   /** How often the collector reports to the hub, in seconds: 10. */
   reportIntervalSeconds: number;
+  /** How often the network role sends its flow records to the hub, in seconds: 60. */
+  networkDeliverySeconds: number;
 }
 
 export const defaultCollectorConfig: CollectorConfig = {
@@ -20,6 +22,7 @@ export const defaultCollectorConfig: CollectorConfig = {
   minFreeDiskBytes: 1024 ** 3,
   drainBatchCallbacks: 250,
   reportIntervalSeconds: 10,
+  networkDeliverySeconds: 60,
 };
 
 const limits: Record<keyof CollectorConfig, [number, number]> = {
@@ -28,6 +31,7 @@ const limits: Record<keyof CollectorConfig, [number, number]> = {
   minFreeDiskBytes: [0, 2 ** 50],
   drainBatchCallbacks: [1, 10_000],
   reportIntervalSeconds: [1, 3_600],
+  networkDeliverySeconds: [1, 3_600],
 };
 
 export const collectorConfigKeys = Object.keys(limits) as Array<keyof CollectorConfig>;

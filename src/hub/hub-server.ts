@@ -15,6 +15,7 @@ import { collectorRoutes } from './routes/collector-routes.js';
 import { componentRoutes } from './routes/component-routes.js';
 import { connectorIdRoutes } from './routes/connector-id-routes.js';
 import { machineRoutes } from './routes/machine-routes.js';
+import { networkRoutes } from './routes/network-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { findWebAssets, notBuiltPage } from './web-assets.js';
 
@@ -79,6 +80,7 @@ export async function buildHubServer(hub: HubContext): Promise<FastifyInstance> 
   await app.register((scope) => machineRoutes(scope, hub));
   await app.register((scope) => adminRoutes(scope, hub));
   await app.register((scope) => connectorIdRoutes(scope, hub));
+  await app.register((scope) => networkRoutes(scope, hub));
   await registerWebUi(app);
   return app;
 }

@@ -1,3 +1,5 @@
+import { ipProtocol } from './decoded-packet.js';
+import type { FlowStore } from './flow-store.js';
 import { EndpointState } from './zeek-endpoint.js';
 
 /** Zeek's conn_state values (see the definitions in docs/architecture.md). */
@@ -56,4 +58,21 @@ export function tcpConnState(
 export function udpConnState(origPackets: number, respPackets: number): ConnState {
   if (origPackets > 0) return respPackets > 0 ? 'SF' : 'S0';
   return respPackets > 0 ? 'SHR' : 'OTH';
+}
+
+/** The conn_state of the connection in `slot` now; `history` is its history text. */
+export function connStateOf(store: FlowStore, slot: number, history: string): ConnState {
+  const { packets, payloadBytes } = store.sides;
+  if (store.protocol[slot] !== ipProtocol.tcp) {
+    return udpConnState(packets[slot * 2]!, packets[slot * 2 + 1]!);
+  }
+  const { state } = store.endpoints;
+  const [orig, resp] = [slot * 2, slot * 2 + 1];
+  return tcpConnState(
+    state[orig]!,
+    state[resp]!,
+    history,
+    payloadBytes[orig]!,
+    payloadBytes[resp]!,
+  );
 }

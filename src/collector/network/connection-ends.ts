@@ -16,10 +16,14 @@ export type EndReason = 'idle' | 'replaced' | 'finished';
  */
 export type ConnectionEndSink = (store: FlowStore, slot: number, reason: EndReason) => void;
 
+/** Called at each interval boundary (epoch seconds), after idle connections have ended. */
+export type IntervalSink = (store: FlowStore, boundarySeconds: number) => void;
+
 /**
  * Ends connections: hands each to the sink, then takes it out of the table and gives its slot
  * back. Sweeps for idle ones at most once a second of capture time, which keeps the cost per
- * packet to one comparison.
+ * packet to one comparison; at every interval boundary calls the interval sink, so that open
+ * connections can be reported too.
  */
 export class ConnectionEnds {
   /** The latest packet time seen (epoch seconds): the clock idle timeouts are measured by. */
@@ -32,11 +36,13 @@ export class ConnectionEnds {
     private readonly table: FlowTable,
     private readonly timeouts: IdleTimeouts,
     private readonly sink: ConnectionEndSink,
+    private readonly interval?: { seconds: number; sink: IntervalSink },
   ) {}
 
   /** Moves the clock to `epochSeconds` if that is later, ending connections idle since. */
   advanceTo(epochSeconds: number): void {
     if (epochSeconds <= this.clockSeconds) return;
+    const previousSeconds = this.clockSeconds;
     this.clockSeconds = epochSeconds;
     if (epochSeconds < this.nextSweepSeconds) return;
     this.nextSweepSeconds = Math.floor(epochSeconds) + 1;
@@ -46,6 +52,12 @@ export class ConnectionEnds {
       if (!store.isLive(slot)) continue;
       const silentSeconds = epochSeconds - lastSeenSeconds(store, slot);
       if (silentSeconds > idleLimitSeconds(store, slot, this.timeouts)) this.end(slot, 'idle');
+    }
+    const interval = this.interval;
+    if (!interval) return;
+    const boundary = Math.floor(epochSeconds / interval.seconds);
+    if (boundary > Math.floor(previousSeconds / interval.seconds)) {
+      interval.sink(store, boundary * interval.seconds);
     }
   }
 

@@ -6,7 +6,7 @@ import {
   type SideReport,
 } from './analysis-report.js';
 import type { AddressDirectory } from './attribution.js';
-import { tcpConnState, udpConnState } from './conn-state.js';
+import { connStateOf } from './conn-state.js';
 import { ipProtocol } from './decoded-packet.js';
 import type { FlowStore } from './flow-store.js';
 import { classify } from './protocol-classifier.js';
@@ -44,15 +44,7 @@ export function connectionReport(
   } as ConnectionReport; // the rest follows, in order
   const serverName = store.payload.serverName[slot];
   if (serverName !== undefined) report.serverName = serverName;
-  report.connState = tcp
-    ? tcpConnState(
-        store.endpoints.state[slot * 2]!,
-        store.endpoints.state[slot * 2 + 1]!,
-        history,
-        sides.payloadBytes[slot * 2]!,
-        sides.payloadBytes[slot * 2 + 1]!,
-      )
-    : udpConnState(sides.packets[slot * 2]!, sides.packets[slot * 2 + 1]!);
+  report.connState = connStateOf(store, slot, history);
   if (tcp) report.history = history;
   const initialRttNanos = store.initialRttNanos[slot]!;
   if (initialRttNanos !== 0) report.handshakeRttSeconds = initialRttNanos / 1e9;

@@ -1,6 +1,7 @@
 import type { Attribution } from './attribution.js';
 import { extended, filled, grown, type ColumnGroup } from './column-group.js';
 import { ConnHistory } from './conn-history.js';
+import { IntervalMarks } from './interval-marks.js';
 import { PayloadFacts } from './payload-facts.js';
 import { ResponseTimes } from './response-times.js';
 import { RunningStats } from './running-stats.js';
@@ -49,6 +50,7 @@ export class FlowStore {
   readonly response = new ResponseTimes(this.pool, initialSlots);
   readonly buckets = new TrafficBuckets(this.pool, initialSlots);
   readonly payload = new PayloadFacts(initialSlots);
+  readonly intervals = new IntervalMarks(initialSlots);
   private readonly groups: ColumnGroup[] = [
     this.sides,
     this.sequence,
@@ -58,6 +60,7 @@ export class FlowStore {
     this.response,
     this.buckets,
     this.payload,
+    this.intervals,
   ];
   private nextSerial = 0;
   private top = 0;

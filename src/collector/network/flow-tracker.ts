@@ -1,6 +1,6 @@
 import type { ConnectorTagDecoder } from './attribution.js';
 import type { PacketRecord, PacketSink, SkipReason } from './capture-packet.js';
-import { ConnectionEnds, type ConnectionEndSink } from './connection-ends.js';
+import { ConnectionEnds, type ConnectionEndSink, type IntervalSink } from './connection-ends.js';
 import { ConnectionLookup } from './connection-lookup.js';
 import { DecodedPacket, ipProtocol } from './decoded-packet.js';
 import { FlowStore } from './flow-store.js';
@@ -14,6 +14,7 @@ import { trackTcpSegment } from './tcp-segment-tracking.js';
 /** Packets more than this far from their connection's first packet are counted, not measured. */
 // 100 days: nanoseconds from a connection's base second stay exact integers in a double.
 export const maxConnectionSpanSeconds = 100 * 86_400;
+const defaultIntervalSeconds = 60;
 
 export interface FlowTrackerOptions {
   tagDecoder?: ConnectorTagDecoder;
@@ -27,6 +28,10 @@ export interface FlowTrackerOptions {
   onConnectionEnd?: ConnectionEndSink;
   /** Idle timeouts by state, when connections are handed on (defaults in idle-timeouts.ts). */
   idleTimeouts?: Partial<IdleTimeouts>;
+  /** With `onConnectionEnd`: called at every `intervalSeconds` boundary of capture time. */
+  onInterval?: IntervalSink;
+  /** Default 60: a record a minute for each open connection. */
+  intervalSeconds?: number;
 }
 
 /**
@@ -54,7 +59,12 @@ export class FlowTracker implements PacketSink {
     if (options.onConnectionEnd) {
       const timeouts = { ...defaultIdleTimeouts, ...options.idleTimeouts };
       const { store, lookup } = this;
-      this.ends = new ConnectionEnds(store, lookup.table, timeouts, options.onConnectionEnd);
+      const interval = options.onInterval && {
+        seconds: options.intervalSeconds ?? defaultIntervalSeconds,
+        sink: options.onInterval,
+      };
+      const end = options.onConnectionEnd;
+      this.ends = new ConnectionEnds(store, lookup.table, timeouts, end, interval);
     }
   }
 

@@ -15,12 +15,15 @@ const exchangeStride = 2; // request time, response time
  */
 export class ResponseTimes implements ColumnGroup {
   readonly stats: RunningStats;
+  /** The response times since the connection's last interval record (see IntervalMarks). */
+  readonly sinceRecord: RunningStats;
   unanswered: Uint32Array;
   private requestStartNanos: Float64Array;
   private readonly kept: PooledLists;
 
   constructor(pool: SlabPool, slots: number) {
     this.stats = new RunningStats(slots);
+    this.sinceRecord = new RunningStats(slots);
     this.unanswered = new Uint32Array(slots);
     this.requestStartNanos = filled(Float64Array, slots, -1);
     this.kept = new PooledLists(pool, exchangeStride, 1, slots);
@@ -40,6 +43,7 @@ export class ResponseTimes implements ColumnGroup {
     if (requestStart < 0) return;
     const responseNanos = timeNanos - requestStart;
     this.stats.add(slot, responseNanos);
+    this.sinceRecord.add(slot, responseNanos);
     const kept = this.kept;
     if (kept.count[slot]! < maxExchangesKept) {
       const at = kept.room(slot) + kept.count[slot]!++ * exchangeStride;
@@ -72,6 +76,7 @@ export class ResponseTimes implements ColumnGroup {
 
   grow(slots: number): void {
     this.stats.grow(slots);
+    this.sinceRecord.grow(slots);
     this.unanswered = grown(this.unanswered, slots);
     this.requestStartNanos = grown(this.requestStartNanos, slots, -1);
     this.kept.grow(slots);
@@ -79,6 +84,7 @@ export class ResponseTimes implements ColumnGroup {
 
   clear(slot: number): void {
     this.stats.clear(slot);
+    this.sinceRecord.clear(slot);
     this.unanswered[slot] = 0;
     this.requestStartNanos[slot] = -1;
     this.kept.clear(slot);

@@ -42,6 +42,7 @@ export function trackTcpSegment(
   const marks = analyseSegment(store.sequence, sender, receiver, facts);
   if (facts.ackRttNanos >= 0) {
     store.ackRtt.add(slot, facts.ackRttNanos);
+    store.intervals.ackRtt.add(slot, facts.ackRttNanos);
     ackRttSamples?.push(facts.ackRttNanos);
   }
   const counters = store.sides;

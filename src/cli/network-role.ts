@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { fileCaptureSource, type CaptureSource } from '../collector/capture/capture-source.js';
+import {
+  startNetworkCollector,
+  type RunningNetworkCollector,
+} from '../collector/network-collector.js';
+import { ConfigError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import type { Settings } from './settings.js';
+
+/** The network role's flags on `strata collector`. */
+export interface NetworkRoleFlags {
+  hub?: string;
+  token?: string;
+  name?: string;
+  interface?: string;
+  filter?: string;
+  captureFile?: string;
+}
+
+/** Adds the network role's options to the collector command. */
+export function withNetworkOptions(command: Command): Command {
+  return command
+    .option('--interface <name>', 'network role: capture live on this interface (needs libpcap)')
+    .option('--filter <bpf>', 'network role: capture filter, BPF syntax (e.g. "tcp or udp")')
+    .option('--capture-file <file>', 'network role: read a pcap or pcapng file instead');
+}
+
+/** Starts the network role from the command's flags; says how to fix a missing source. */
+export async function startNetworkRole(
+  flags: NetworkRoleFlags,
+  settings: Settings,
+): Promise<RunningNetworkCollector> {
+  const collector = await startNetworkCollector({
+    dataDir: join(settings.dataDir, 'collector'),
+    hubUrl: flags.hub,
+    token: flags.token,
+    name: flags.name,
+    source: await sourceOf(flags),
+    logger: createLogger(),
+  });
+  process.stderr.write(
+    `collector ${collector.identity.componentId} measures ${collector.status().source}\n`,
+  );
+  return collector;
+}
+
+async function sourceOf(flags: NetworkRoleFlags): Promise<CaptureSource> {
+  if (flags.captureFile && flags.interface) {
+    throw new ConfigError('give either --interface or --capture-file, not both');
+  }
+  if (flags.captureFile) return fileCaptureSource(flags.captureFile);
+  if (!flags.interface) {
+    throw new ConfigError(
+      'the network role needs a source: --interface NAME to capture live, or --capture-file FILE',
+    );
+  }
+  // Not yet: live capture through libpcap; capture files only.
+  throw new ConfigError('live capture is not available in this version; use --capture-file');
+}

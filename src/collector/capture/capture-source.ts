@@ -1,0 +1,31 @@
+import type { PacketSink } from '../network/capture-packet.js';
+import { readCaptureFile } from '../network/capture-file-reader.js';
+
+/** Where a network collector's packets come from: a capture file, or an interface (live). */
+export interface CaptureSource {
+  /** For logs and the hub's status page: `file:PATH` or `live:INTERFACE`. */
+  readonly name: string;
+  /** Live sources keep the clock moving while the wire is quiet; files carry their own time. */
+  readonly live: boolean;
+  /** Feeds packets to the sink until the input ends (a file) or `stop` is called. */
+  run(sink: PacketSink): Promise<void>;
+  stop(): Promise<void>;
+  /** Packets the capture itself lost (the kernel's count); 0 for files. */
+  drops(): number;
+}
+
+/** A capture file read once, as fast as the disk gives it (for replays, tests and demos). */
+export function fileCaptureSource(path: string): CaptureSource {
+  return {
+    name: `file:${path}`,
+    live: false,
+    async run(sink) {
+      const summary = await readCaptureFile(path, sink);
+      if (summary.stopMessage !== undefined) {
+        throw new Error(`${path}: reading stopped early: ${summary.stopMessage}`);
+      }
+    },
+    stop: async () => undefined,
+    drops: () => 0,
+  };
+}
