@@ -12,6 +12,7 @@ import { startConnectorTagging, type ConnectorTagging } from './connector-id/con
 import { deliverSpool } from './callback-delivery.js';
 import { DeliveryTargets } from './delivery-targets.js';
 import { SoftwareTracker } from './inventory/software-inventory.js';
+import { LogonTracker } from './logons/logon-tracker.js';
 import { collectMachineSample } from './machine-sample.js';
 import { ensureDataDir } from '../shared/data-dir.js';
 
@@ -67,7 +68,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const targets = new DeliveryTargets(identity, keys.privateKeyPem, options.dataDir, log);
   // The package list goes out only when it changed since the last callback that carried it.
   const software = new SoftwareTracker(join(options.dataDir, 'software-hash'));
-  const sample = options.sample ?? (() => collectMachineSample({ software }));
+  // Logons are read from where the last spooled callback stopped in wtmp.
+  const logons = new LogonTracker(join(options.dataDir, 'wtmp-position.json'));
+  const sample = options.sample ?? (() => collectMachineSample({ software, logons }));
   const intervalMillis = Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
 
   let timer: NodeJS.Timeout | undefined;
@@ -95,6 +98,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     };
     await spool.add(callback);
     await software.markSent(callback.software);
+    await logons.markSent(callback.logons !== undefined);
   };
 
   const deliver = async (): Promise<FlushResult> => {

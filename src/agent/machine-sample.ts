@@ -15,6 +15,8 @@ import { dnsDomainOf } from './fqdn.js';
 import { readHardwareInfo } from './inventory/hardware-info.js';
 import { readInterfaces } from './interface-list.js';
 import type { SoftwareTracker } from './inventory/software-inventory.js';
+import { localName, readAdministrators } from './logons/administrators.js';
+import type { LogonTracker } from './logons/logon-tracker.js';
 import { readMachineFacts } from './machine-facts.js';
 import { sourceDeadlineMillis, withDeadline } from './deadline.js';
 import { nonNegativeInteger, nonNegativeOrNull } from './sample-limits.js';
@@ -27,9 +29,10 @@ const softwareDeadlineMillis = 30_000;
 
 /** Samples this machine: CPU over 1 s, then the rest; keeps the `maxProcesses` busiest
  * processes (default and ceiling MAX_PROCESSES_PER_CALLBACK). Sizes are in bytes. With a
- * `software` tracker the sample carries the software inventory too. */
+ * `software` tracker the sample carries the software inventory too, with a `logons` tracker
+ * the logons and logoffs since the last spooled callback. */
 export async function collectMachineSample(
-  options: { maxProcesses?: number; software?: SoftwareTracker } = {},
+  options: { maxProcesses?: number; software?: SoftwareTracker; logons?: LogonTracker } = {},
 ): Promise<MachineSample> {
   const requested = options.maxProcesses ?? MAX_PROCESSES_PER_CALLBACK;
   const maxProcesses = Math.min(MAX_PROCESSES_PER_CALLBACK, nonNegativeInteger(requested));
@@ -50,10 +53,18 @@ export async function collectMachineSample(
 
   const dnsDomain = dnsDomainOf(machine.fqdn, machine.hostname);
   const namer = await createAccountNamer(machine.hostname, dnsDomain);
-  const [users, processes] = await Promise.all([
+  const [sessions, processes, admins, logons] = await Promise.all([
     readSessions(namer),
     window.describeProcesses(namer),
+    process.platform === 'linux' ? readAdministrators() : null,
+    options.logons
+      ? withDeadline(options.logons.read(namer, window.bootedAtMillis), sourceDeadlineMillis, null)
+      : null,
   ]);
+  // Not yet: administrator rights on Windows and macOS (Administrators, admin groups).
+  const users = sessions.map((user) =>
+    admins ? { ...user, isAdministrator: admins.has(localName(user.account)) } : user,
+  );
   return {
     sampledAt,
     machine,
@@ -65,6 +76,7 @@ export async function collectMachineSample(
     processes,
     ...(hardware ? { hardware } : {}),
     ...(software ? { software } : {}),
+    ...(logons ? { logons } : {}),
   };
 }
 

@@ -33,6 +33,16 @@ export interface LogonEvent {
   from: string;
   /** For a logon, how long it took until the session was usable; null when unknown. */
   durationMillis: number | null;
+  /** For a logoff, how long the session lasted; null when its logon was not seen. */
+  sessionMillis?: number | null;
+  /** For a logon, the parts of its delay the platform exposes, in the order they happen. */
+  phases?: LogonPhase[];
+}
+
+/** One step of a logon; docs/agent-metrics.md says which each platform exposes. */
+export interface LogonPhase {
+  phase: 'authentication' | 'session_start' | 'shell_ready';
+  millis: number;
 }
 
 /** An application starting, settling, hanging or ending since the previous callback. */
@@ -62,6 +72,10 @@ const durationOrNull = {
   anyOf: [{ type: 'integer', minimum: 0, maximum: 86_400_000 }, { type: 'null' }],
 };
 const moment = { type: 'string', format: 'date-time' };
+// Sessions may last for months; ten years keeps the store's bigint column far from overflow.
+const sessionOrNull = {
+  anyOf: [{ type: 'integer', minimum: 0, maximum: 315_360_000_000 }, { type: 'null' }],
+};
 const account = { type: 'string', maxLength: 512 };
 
 /** JSON schema properties for `CallbackActivity`, merged into the callback's schema. */
@@ -99,6 +113,20 @@ export const callbackActivityProperties = {
         terminal: shortText,
         from: shortText,
         durationMillis: durationOrNull,
+        sessionMillis: sessionOrNull,
+        phases: {
+          type: 'array',
+          maxItems: 8,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['phase', 'millis'],
+            properties: {
+              phase: { type: 'string', enum: ['authentication', 'session_start', 'shell_ready'] },
+              millis: { type: 'integer', minimum: 0, maximum: 86_400_000 },
+            },
+          },
+        },
       },
     },
   },

@@ -55,6 +55,8 @@ export interface LoggedInUser {
   /** Where the session comes from (remote address or display), empty for a local console. */
   from: string;
   loggedInAt: string | null; // ISO 8601
+  /** Whether the account holds administrator rights on this machine; absent when unknown. */
+  isAdministrator?: boolean;
 }
 
 export interface ProcessSample {
@@ -211,6 +213,7 @@ export const callbackJsonSchema = {
           terminal: shortText,
           from: shortText,
           loggedInAt: isoOrNull,
+          isAdministrator: { type: 'boolean' },
         },
       },
     },
