@@ -13,6 +13,7 @@ import { deliverSpool } from './callback-delivery.js';
 import { DeliveryTargets } from './delivery-targets.js';
 import { SoftwareTracker } from './inventory/software-inventory.js';
 import { LogonTracker } from './logons/logon-tracker.js';
+import { ProcessUsageTracker } from './processes/process-usage.js';
 import { collectMachineSample } from './machine-sample.js';
 import { ensureDataDir } from '../shared/data-dir.js';
 
@@ -70,7 +71,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const software = new SoftwareTracker(join(options.dataDir, 'software-hash'));
   // Logons are read from where the last spooled callback stopped in wtmp.
   const logons = new LogonTracker(join(options.dataDir, 'wtmp-position.json'));
-  const sample = options.sample ?? (() => collectMachineSample({ software, logons }));
+  const processUsage = new ProcessUsageTracker();
+  const sample = options.sample ?? (() => collectMachineSample({ software, logons, processUsage }));
   const intervalMillis = Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
 
   let timer: NodeJS.Timeout | undefined;

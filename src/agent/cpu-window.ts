@@ -23,6 +23,8 @@ export interface CpuWindow {
   cpuPercent: number;
   bootedAtMillis: number | null;
   describeProcesses(namer: AccountNamer): Promise<ProcessSample[]>;
+  /** Every process of the window's second reading, for figures grouped over all of them. */
+  allTasks?: BusyTask[];
 }
 
 /** A process with its share of the machine over the window, 0 to 100. */
@@ -42,19 +44,18 @@ export async function measureLinuxCpuWindow(
 
   const elapsedTicks = after.machine.total - before.machine.total;
   const share = (ticks: number) => (elapsedTicks > 0 ? percent((ticks / elapsedTicks) * 100) : 0);
-  const busiest = [...after.tasks.values()]
-    .map((task) => {
-      // A process missing from the first reading started inside the window: all its ticks count.
-      const earlier = before.tasks.get(taskKey(task))?.busy ?? 0;
-      return { task, cpuPercent: share(task.busy - earlier) };
-    })
-    .sort(byCpuThenMemory)
-    .slice(0, maxProcesses);
+  const allTasks = [...after.tasks.values()].map((task) => {
+    // A process missing from the first reading started inside the window: all its ticks count.
+    const earlier = before.tasks.get(taskKey(task))?.busy ?? 0;
+    return { task, cpuPercent: share(task.busy - earlier) };
+  });
+  const busiest = [...allTasks].sort(byCpuThenMemory).slice(0, maxProcesses);
 
   const unusedTicks = after.machine.unused - before.machine.unused;
   return {
     cpuPercent: share(elapsedTicks - unusedTicks),
     bootedAtMillis: after.machine.bootedAtMillis,
+    allTasks,
     describeProcesses: (namer) =>
       describeLinuxProcesses(busiest, after.machine.bootedAtMillis, namer),
   };

@@ -17,6 +17,7 @@ import { readInterfaces } from './interface-list.js';
 import type { SoftwareTracker } from './inventory/software-inventory.js';
 import { localName, readAdministrators } from './logons/administrators.js';
 import type { LogonTracker } from './logons/logon-tracker.js';
+import type { ProcessUsageTracker } from './processes/process-usage.js';
 import { readMachineFacts } from './machine-facts.js';
 import { sourceDeadlineMillis, withDeadline } from './deadline.js';
 import { nonNegativeInteger, nonNegativeOrNull } from './sample-limits.js';
@@ -27,13 +28,19 @@ const cpuSampleMillis = 1_000;
 /** Longest wait for the package database; rpm -qa on a large one takes several seconds. */
 const softwareDeadlineMillis = 30_000;
 
+export interface SampleOptions {
+  maxProcesses?: number;
+  software?: SoftwareTracker;
+  logons?: LogonTracker;
+  processUsage?: ProcessUsageTracker;
+}
+
 /** Samples this machine: CPU over 1 s, then the rest; keeps the `maxProcesses` busiest
  * processes (default and ceiling MAX_PROCESSES_PER_CALLBACK). Sizes are in bytes. With a
  * `software` tracker the sample carries the software inventory too, with a `logons` tracker
- * the logons and logoffs since the last spooled callback. */
-export async function collectMachineSample(
-  options: { maxProcesses?: number; software?: SoftwareTracker; logons?: LogonTracker } = {},
-): Promise<MachineSample> {
+ * the logons and logoffs since the last spooled callback, with a `processUsage` tracker use
+ * per user and application, disk bytes and processes that stopped responding. */
+export async function collectMachineSample(options: SampleOptions = {}): Promise<MachineSample> {
   const requested = options.maxProcesses ?? MAX_PROCESSES_PER_CALLBACK;
   const maxProcesses = Math.min(MAX_PROCESSES_PER_CALLBACK, nonNegativeInteger(requested));
 
@@ -53,14 +60,20 @@ export async function collectMachineSample(
 
   const dnsDomain = dnsDomainOf(machine.fqdn, machine.hostname);
   const namer = await createAccountNamer(machine.hostname, dnsDomain);
-  const [sessions, processes, admins, logons] = await Promise.all([
+  const usageWork =
+    options.processUsage && window.allTasks
+      ? options.processUsage.measure(window.allTasks, namer, Date.parse(sampledAt))
+      : null;
+  const [sessions, busiest, admins, logons, usage] = await Promise.all([
     readSessions(namer),
     window.describeProcesses(namer),
     process.platform === 'linux' ? readAdministrators() : null,
     options.logons
       ? withDeadline(options.logons.read(namer, window.bootedAtMillis), sourceDeadlineMillis, null)
       : null,
+    usageWork ? withDeadline(usageWork, sourceDeadlineMillis, null) : null,
   ]);
+  const processes = usage ? usage.withDisk(busiest) : busiest;
   // Not yet: administrator rights on Windows and macOS (Administrators, admin groups).
   const users = sessions.map((user) =>
     admins ? { ...user, isAdministrator: admins.has(localName(user.account)) } : user,
@@ -77,6 +90,7 @@ export async function collectMachineSample(
     ...(hardware ? { hardware } : {}),
     ...(software ? { software } : {}),
     ...(logons ? { logons } : {}),
+    ...(usage ? { usage: usage.usage, applicationEvents: usage.applicationEvents } : {}),
   };
 }
 

@@ -24,6 +24,8 @@ export interface TaskTicks {
   pid: number;
   parentPid: number;
   comm: string;
+  /** Scheduler state letter: R running, S sleeping, D uninterruptible (waiting on I/O), ... */
+  state: string;
   /** User plus system ticks of all its threads since it started. */
   busy: number;
   startTicks: number;
@@ -98,6 +100,7 @@ function parseTaskStat(text: string): TaskTicks | null {
     pid: Number(text.slice(0, open)),
     parentPid: at(1),
     comm: text.slice(open + 1, close),
+    state: fields[0] ?? '',
     busy: at(11) + at(12),
     startTicks: at(19),
     rssPages: at(21),

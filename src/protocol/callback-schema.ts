@@ -6,6 +6,11 @@
 
 import { callbackActivityProperties, type CallbackActivity } from './callback-activity.js';
 import { callbackInventoryProperties, type CallbackInventory } from './callback-inventory.js';
+import {
+  callbackUsageProperties,
+  processDiskProperties,
+  type CallbackUsage,
+} from './callback-usage.js';
 
 /** Largest number of processes one callback may carry; agents send the busiest first. */
 export const MAX_PROCESSES_PER_CALLBACK = 2_000;
@@ -70,6 +75,9 @@ export interface ProcessSample {
   cpuPercent: number;
   memoryRssBytes: number;
   startedAt: string | null; // ISO 8601
+  /** Bytes the process read from and wrote to storage since the previous sample. */
+  diskReadBytes?: number;
+  diskWriteBytes?: number;
 }
 
 export interface MachineFacts {
@@ -82,7 +90,7 @@ export interface MachineFacts {
 }
 
 /** What the agent measured at one moment, and what happened since the previous callback. */
-export interface MachineSample extends CallbackActivity, CallbackInventory {
+export interface MachineSample extends CallbackActivity, CallbackInventory, CallbackUsage {
   sampledAt: string; // ISO 8601
   machine: MachineFacts;
   /** Whole-machine CPU use over the sample, 0 to 100. */
@@ -242,10 +250,12 @@ export const callbackJsonSchema = {
           cpuPercent: { type: 'number', minimum: 0, maximum: 100 },
           memoryRssBytes: count,
           startedAt: isoOrNull,
+          ...processDiskProperties,
         },
       },
     },
     ...callbackActivityProperties,
     ...callbackInventoryProperties,
+    ...callbackUsageProperties,
   },
 } as const;
