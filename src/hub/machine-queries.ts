@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/store.js';
+import { getMachineInventory } from './machine-inventory-queries.js';
 
 /** Most history points a machine page gets at once. */
 export const maxHistoryPoints = 500;
@@ -89,6 +90,7 @@ export async function getMachine(db: Queryable, id: string) {
       firstSeenAt: iso(row.first_seen_at),
     },
     latest: row.latest_sample ?? null,
+    ...(await getMachineInventory(db, id)),
     history: history.map((point) => ({
       at: iso(point.sampled_at),
       cpuPercent: point.cpu_percent,

@@ -56,7 +56,8 @@ export function callbackRows(
       lines.process_samples.push(
         `${sample}${p.pid}\t${p.parentPid}\t${copyField(p.name)}\t${copyField(p.command)}\t` +
           `${copyField(p.account)}\t${p.cpuPercent}\t${Math.round(p.memoryRssBytes)}\t` +
-          `${p.startedAt ?? '\\N'}\n`,
+          `${p.startedAt ?? '\\N'}\t${wholeOrNull(p.diskReadBytes)}\t` +
+          `${wholeOrNull(p.diskWriteBytes)}\n`,
       );
     }
     for (const n of c.connections ?? []) {
@@ -68,13 +69,28 @@ export function callbackRows(
     }
     for (const l of c.logons ?? []) {
       lines.logon_events.push(
-        copyLine([machine, id, l.at, l.account, l.event, l.terminal, l.from, l.durationMillis]),
+        copyLine([
+          ...[machine, id, l.at, l.account, l.event, l.terminal, l.from, l.durationMillis],
+          ...[l.sessionMillis, l.phases ? JSON.stringify(l.phases) : null],
+        ]),
       );
     }
     for (const e of c.applicationEvents ?? []) {
       lines.application_events.push(
         copyLine([machine, id, e.at, e.event, e.application, e.pid, e.account, e.durationMillis]),
       );
+    }
+    for (const [kind, groups] of [
+      ['user', c.usage?.byUser ?? []],
+      ['application', c.usage?.byApplication ?? []],
+    ] as const) {
+      for (const g of groups) {
+        lines.usage_samples.push(
+          `${sample}${kind}\t${copyField(g.key)}\t${g.processCount}\t${g.cpuPercent}\t` +
+            `${Math.round(g.memoryRssBytes)}\t${Math.round(g.diskReadBytes)}\t` +
+            `${Math.round(g.diskWriteBytes)}\n`,
+        );
+      }
     }
   }
 
@@ -86,6 +102,11 @@ export function callbackRows(
       text: lines[table].join(''),
       count: lines[table].length,
     }));
+}
+
+// A bigint column takes whole numbers only; the schema allows any non-negative number.
+function wholeOrNull(value: number | undefined): string {
+  return value === undefined ? '\\N' : String(Math.round(value));
 }
 
 /** Whole-machine disk figures, each device counted once however many mounts it has. */

@@ -52,6 +52,8 @@ export const rowTables = {
     'cpu_percent',
     'memory_rss_bytes',
     'started_at',
+    'disk_read_bytes',
+    'disk_write_bytes',
   ],
   connection_samples: [
     'machine_id',
@@ -75,6 +77,8 @@ export const rowTables = {
     'terminal',
     'from_address',
     'duration_millis',
+    'session_millis',
+    'phases',
   ],
   application_events: [
     'machine_id',
@@ -85,6 +89,18 @@ export const rowTables = {
     'pid',
     'account',
     'duration_millis',
+  ],
+  usage_samples: [
+    'machine_id',
+    'sampled_at',
+    'callback_id',
+    'kind',
+    'key',
+    'process_count',
+    'cpu_percent',
+    'memory_rss_bytes',
+    'disk_read_bytes',
+    'disk_write_bytes',
   ],
 } as const;
 

@@ -2,6 +2,7 @@ import { classifyStoreError } from '../store/store-errors.js';
 import type { Store, Transaction } from '../store/store.js';
 import { callbackRows } from './callback-rows.js';
 import type { ReceivedCallback } from './callback-tables.js';
+import { updateInventory } from './inventory-updates.js';
 import { machinesOfAgents, updateLatest } from './machine-updates.js';
 import { upsertUsers } from './user-updates.js';
 
@@ -71,6 +72,7 @@ async function storeInTransaction(
   }
   await updateLatest(tx, fresh, machines);
   await upsertUsers(tx, fresh, machines);
+  await updateInventory(tx, fresh, machines);
   const agents = [...new Set(fresh.map((item) => item.agentId))].sort();
   await tx.query('UPDATE components SET last_seen_at = now() WHERE id = ANY($1::uuid[])', [agents]);
   return { stored: fresh.length, duplicates: batch.length - fresh.length, rows, callbacks };

@@ -50,15 +50,18 @@ export async function upsertUsers(
       from_address: user.from,
       logged_in_at: user.loggedInAt,
       last_seen_at: sampledAt,
+      is_administrator: user.isAdministrator ?? null,
     };
   });
   await tx.query(
     `INSERT INTO machine_users (machine_id, user_id, terminal, from_address, logged_in_at,
-       last_seen_at)
+       last_seen_at, is_administrator)
      SELECT * FROM jsonb_to_recordset($1::text::jsonb) AS r(machine_id uuid, user_id uuid,
-       terminal text, from_address text, logged_in_at timestamptz, last_seen_at timestamptz)
+       terminal text, from_address text, logged_in_at timestamptz, last_seen_at timestamptz,
+       is_administrator boolean)
      ON CONFLICT (machine_id, user_id, terminal) DO UPDATE SET
        from_address = EXCLUDED.from_address, logged_in_at = EXCLUDED.logged_in_at,
+       is_administrator = COALESCE(EXCLUDED.is_administrator, machine_users.is_administrator),
        last_seen_at = GREATEST(machine_users.last_seen_at, EXCLUDED.last_seen_at)`,
     [JSON.stringify(rows)],
   );
