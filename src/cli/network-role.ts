@@ -56,6 +56,7 @@ async function sourceOf(flags: NetworkRoleFlags): Promise<CaptureSource> {
       'the network role needs a source: --interface NAME to capture live, or --capture-file FILE',
     );
   }
-  // Not yet: live capture through libpcap; capture files only.
-  throw new ConfigError('live capture is not available in this version; use --capture-file');
+  // Loaded only when asked for: the libpcap binding is optional at install.
+  const { liveCaptureSource } = await import('../collector/capture/live-capture-source.js');
+  return liveCaptureSource({ interfaceName: flags.interface, filter: flags.filter });
 }
