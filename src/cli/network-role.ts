@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { fileCaptureSource, type CaptureSource } from '../collector/capture/capture-source.js';
+import {
+  combinedCaptureSource,
+  fileCaptureSource,
+  type CaptureSource,
+} from '../collector/capture/capture-source.js';
 import {
   startNetworkCollector,
   type RunningNetworkCollector,
@@ -14,7 +18,7 @@ export interface NetworkRoleFlags {
   hub?: string;
   token?: string;
   name?: string;
-  interface?: string;
+  interface?: string[];
   filter?: string;
   captureFile?: string;
 }
@@ -22,7 +26,11 @@ export interface NetworkRoleFlags {
 /** Adds the network role's options to the collector command. */
 export function withNetworkOptions(command: Command): Command {
   return command
-    .option('--interface <name>', 'network role: capture live on this interface (needs libpcap)')
+    .option(
+      '--interface <name>',
+      'network role: capture live on this interface (needs libpcap); repeat for more',
+      (name: string, names: string[] = []) => [...names, name],
+    )
     .option('--filter <bpf>', 'network role: capture filter, BPF syntax (e.g. "tcp or udp")')
     .option('--capture-file <file>', 'network role: read a pcap or pcapng file instead');
 }
@@ -47,16 +55,28 @@ export async function startNetworkRole(
 }
 
 async function sourceOf(flags: NetworkRoleFlags): Promise<CaptureSource> {
-  if (flags.captureFile && flags.interface) {
+  const interfaces = flags.interface ?? [];
+  if (flags.captureFile && interfaces.length > 0) {
     throw new ConfigError('give either --interface or --capture-file, not both');
   }
   if (flags.captureFile) return fileCaptureSource(flags.captureFile);
-  if (!flags.interface) {
+  if (interfaces.length === 0) {
     throw new ConfigError(
       'the network role needs a source: --interface NAME to capture live, or --capture-file FILE',
     );
   }
   // Loaded only when asked for: the libpcap binding is optional at install.
   const { liveCaptureSource } = await import('../collector/capture/live-capture-source.js');
-  return liveCaptureSource({ interfaceName: flags.interface, filter: flags.filter });
+  const duplicate = interfaces.find((name, i) => interfaces.indexOf(name) !== i);
+  if (duplicate) throw new ConfigError(`--interface ${duplicate} is given twice`);
+  const sources: CaptureSource[] = [];
+  try {
+    for (const interfaceName of interfaces) {
+      sources.push(liveCaptureSource({ interfaceName, filter: flags.filter }));
+    }
+  } catch (error) {
+    await Promise.all(sources.map((source) => source.stop()));
+    throw error;
+  }
+  return combinedCaptureSource(sources);
 }

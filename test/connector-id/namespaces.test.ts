@@ -34,8 +34,9 @@ import {
   spawnIn,
   type Lab,
 } from './namespace-lab.js';
+import { skipUnlessProvided } from '../support/needs.js';
 
-const skip = labSkipReason(addonPath);
+const skip = skipUnlessProvided(labSkipReason(addonPath));
 
 const tag = String(process.pid % 100_000);
 const ports = { tcp: 9_400, udp: 9_401 };

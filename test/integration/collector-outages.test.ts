@@ -19,6 +19,7 @@ import {
 } from '../support/test-collector.js';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
+import { skipUnlessProvided } from '../support/needs.js';
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMillis = 30_000) {
   const deadline = Date.now() + timeoutMillis;
@@ -130,7 +131,7 @@ describe(`a callback collector through outages (${storeKind} store)`, () => {
 
   it(
     'answers 503 on a full disk, keeps what it acknowledged, and takes callbacks once drained',
-    { skip: process.getuid?.() === 0 ? false : 'needs root to mount a small tmpfs' },
+    { skip: skipUnlessProvided(process.getuid?.() === 0 ? false : 'root, to mount a tmpfs') },
     async () => {
       const mountDir = await mkdtemp(join(tmpdir(), 'strata-tmpfs-'));
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', mountDir]);

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { combinedCaptureSource } from '../../src/collector/capture/capture-source.js';
 import { connectionReports } from '../../src/collector/network/analysis-report.js';
 import { readCaptureFile } from '../../src/collector/network/capture-file-reader.js';
 import { FlowTracker } from '../../src/collector/network/flow-tracker.js';
+import { skipUnlessProvided } from '../support/needs.js';
 import { createVethPair, vethUnavailable, type VethPair } from '../support/veth-pair.js';
 import { sharedCaptureDir } from './capture-files.js';
 
@@ -13,6 +15,9 @@ import { sharedCaptureDir } from './capture-files.js';
 const capture = join(sharedCaptureDir, 'ndpi-teams.pcap');
 const capturedPackets = 1_537;
 const replayPacketsPerSecond = 5_000;
+// A second interface gets an RDP-over-TLS capture (658 packets, all TCP).
+const secondCapture = join(sharedCaptureDir, 'zeek-rdp-rdp-to-ssl.pcap');
+const secondCapturedPackets = 658;
 
 /** Why the live capture test cannot run here: not root, a tool or the binding missing. */
 async function unavailable(): Promise<string | null> {
@@ -26,7 +31,7 @@ async function unavailable(): Promise<string | null> {
   }
 }
 
-const skip = (await unavailable()) ?? false;
+const skip = skipUnlessProvided(await unavailable());
 
 /**
  * What must match between live and offline: everything that does not depend on times (the
@@ -44,11 +49,16 @@ function shape(tracker: FlowTracker) {
 
 describe('live capture through libpcap', { skip }, () => {
   let veth: VethPair;
+  let second: VethPair;
 
   before(() => {
     veth = createVethPair(`t${process.pid % 100_000}`);
+    second = createVethPair(`u${process.pid % 100_000}`);
   });
-  after(() => veth?.remove());
+  after(() => {
+    veth?.remove();
+    second?.remove();
+  });
 
   it('sees every packet replayed onto a veth pair, and measures what the file says', async () => {
     const { liveCaptureSource } =
@@ -81,5 +91,49 @@ describe('live capture through libpcap', { skip }, () => {
     const [seen, expected] = [shape(live), shape(offline)];
     assert.equal(seen.length, expected.length);
     for (const [i, connection] of seen.entries()) assert.deepEqual(connection, expected[i]);
+  });
+
+  it('measures two interfaces as one source, each packet once', async () => {
+    const { liveCaptureSource } =
+      await import('../../src/collector/capture/live-capture-source.js');
+    const source = combinedCaptureSource([
+      liveCaptureSource({ interfaceName: veth.captureSide, filter: 'not arp' }),
+      liveCaptureSource({ interfaceName: second.captureSide, filter: 'not arp' }),
+    ]);
+    const live = new FlowTracker();
+    const running = source.run(live);
+
+    const replays = [
+      [veth, capture],
+      [second, secondCapture],
+    ].map(([pair, file]) =>
+      (pair as VethPair).inNamespace([
+        'tcpreplay',
+        '-q',
+        `--pps=${replayPacketsPerSecond}`,
+        `--intf1=${(pair as VethPair).sendSide}`,
+        file as string,
+      ]),
+    );
+    for (const replay of replays) assert.equal(replay.status, 0, replay.stderr);
+    const expectedPackets = capturedPackets + secondCapturedPackets;
+    const deadline = Date.now() + 5_000;
+    while (live.packetsSeen < expectedPackets && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await source.stop();
+    await running;
+    live.finish();
+
+    const offline = new FlowTracker();
+    await readCaptureFile(capture, offline);
+    await readCaptureFile(secondCapture, offline);
+    offline.finish();
+    assert.equal(live.packetsSeen, expectedPackets);
+    assert.equal(source.drops(), 0);
+    assert.equal(source.name, `live:${veth.captureSide},live:${second.captureSide}`);
+    const sorted = (tracker: FlowTracker) =>
+      shape(tracker).sort((a, b) => a.connection.localeCompare(b.connection));
+    assert.deepEqual(sorted(live), sorted(offline));
   });
 });

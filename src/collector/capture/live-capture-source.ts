@@ -1,6 +1,7 @@
 import { endianness } from 'node:os';
 import { LinkType, newPacketRecord, type PacketSink } from '../network/capture-packet.js';
 import type { CaptureSource } from './capture-source.js';
+import { ConfigError } from '../../shared/errors.js';
 import { loadPcapBinding, type PcapSession } from './pcap-binding.js';
 
 /** Kernel buffer for packets not yet read: 64 MiB, a third of a second at 200,000 packets/s. */
@@ -65,18 +66,7 @@ export function liveCaptureSource(options: LiveCaptureOptions): LiveCaptureSourc
     sink?.packet(record);
   };
 
-  const linkName = session.open_live(
-    options.interfaceName,
-    options.filter ?? '',
-    options.bufferBytes ?? defaultBufferBytes,
-    packet.length,
-    '',
-    onPacket,
-    false,
-    bufferTimeoutMillis,
-    () => undefined,
-    true,
-  );
+  const linkName = openLive(session, options, packet.length, onPacket);
   open = true;
   record.linkType = linkTypes[linkName] ?? -1;
 
@@ -100,4 +90,34 @@ export function liveCaptureSource(options: LiveCaptureOptions): LiveCaptureSourc
     drops: () => stats().dropped,
     stats,
   };
+}
+
+/** Opens the capture; libpcap's complaints (no such device, a bad filter) say what to fix. */
+function openLive(
+  session: PcapSession,
+  options: LiveCaptureOptions,
+  snapLength: number,
+  onPacket: () => void,
+): string {
+  try {
+    return session.open_live(
+      options.interfaceName,
+      options.filter ?? '',
+      options.bufferBytes ?? defaultBufferBytes,
+      snapLength,
+      '',
+      onPacket,
+      false,
+      bufferTimeoutMillis,
+      () => undefined,
+      true,
+    );
+  } catch (error) {
+    const reason = (error as Error).message;
+    const fix = /filter/i.test(reason)
+      ? 'check --filter against pcap-filter(7)'
+      : 'check --interface (ip link lists them) and that the collector runs as root or with ' +
+        'CAP_NET_RAW';
+    throw new ConfigError(`cannot capture on ${options.interfaceName}: ${reason}; ${fix}`);
+  }
 }
