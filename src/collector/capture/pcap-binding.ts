@@ -27,8 +27,8 @@ export interface PcapSession {
 
 const howToEnable =
   'live capture needs libpcap and the optional `pcap` package built against it: ' +
-  "apt-get install libpcap-dev (or your system's libpcap headers), then npm rebuild pcap " +
-  '(or npm install pcap@3.1.0 if it was skipped); until then, --capture-file reads files';
+  "apt-get install libpcap-dev (or your system's libpcap headers), then npm ci again in " +
+  "Strata's folder, which builds it; until then, --capture-file reads files";
 
 /**
  * Loads the binding of the optional `pcap` package. It is optional at install so that
