@@ -56,8 +56,8 @@ export function callbackRows(
       lines.process_samples.push(
         `${sample}${p.pid}\t${p.parentPid}\t${copyField(p.name)}\t${copyField(p.command)}\t` +
           `${copyField(p.account)}\t${p.cpuPercent}\t${Math.round(p.memoryRssBytes)}\t` +
-          `${p.startedAt ?? '\\N'}\t${wholeOrNull(p.diskReadBytes)}\t` +
-          `${wholeOrNull(p.diskWriteBytes)}\n`,
+          `${p.startedAt ?? '\\N'}\t${copyField(whole(p.diskReadBytes))}\t` +
+          `${copyField(whole(p.diskWriteBytes))}\n`,
       );
     }
     for (const n of c.connections ?? []) {
@@ -92,6 +92,29 @@ export function callbackRows(
         );
       }
     }
+    for (const d of c.displaySessions ?? []) {
+      lines.display_session_samples.push(
+        copyLine([
+          machine,
+          at,
+          id,
+          d.protocol,
+          d.transport,
+          d.serverPort,
+          d.clientAddress,
+          d.clientPort,
+          d.process ?? '',
+          d.pid ?? null,
+          d.rttMillis ?? null,
+          d.rttVariationMillis ?? null,
+          d.minRttMillis ?? null,
+          whole(d.bytesSent),
+          whole(d.bytesReceived),
+          whole(d.retransmittedSegments),
+          whole(d.deliveryRateBitsPerSecond),
+        ]),
+      );
+    }
   }
 
   return copiedTables
@@ -105,8 +128,8 @@ export function callbackRows(
 }
 
 // A bigint column takes whole numbers only; the schema allows any non-negative number.
-function wholeOrNull(value: number | undefined): string {
-  return value === undefined ? '\\N' : String(Math.round(value));
+function whole(value: number | null | undefined): number | null {
+  return value === undefined || value === null ? null : Math.round(value);
 }
 
 /** Whole-machine disk figures, each device counted once however many mounts it has. */

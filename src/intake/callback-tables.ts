@@ -102,6 +102,25 @@ export const rowTables = {
     'disk_read_bytes',
     'disk_write_bytes',
   ],
+  display_session_samples: [
+    'machine_id',
+    'sampled_at',
+    'callback_id',
+    'protocol',
+    'transport',
+    'server_port',
+    'client_address',
+    'client_port',
+    'process',
+    'pid',
+    'rtt_millis',
+    'rtt_variation_millis',
+    'min_rtt_millis',
+    'bytes_sent',
+    'bytes_received',
+    'retransmitted_segments',
+    'delivery_rate_bits_per_second',
+  ],
 } as const;
 
 /** The tables intake loads with COPY, parents first so foreign keys hold. */

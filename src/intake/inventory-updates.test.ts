@@ -2,25 +2,18 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { createTestStore, storeKind, type TestStore } from '../../test/support/test-store.js';
+import {
+  addTestComponent,
+  createTestStore,
+  storeKind,
+  type TestStore,
+} from '../../test/support/test-store.js';
 import { SoftwareTracker } from '../agent/inventory/software-inventory.js';
 import { collectMachineSample } from '../agent/machine-sample.js';
 import { ProcessUsageTracker } from '../agent/processes/process-usage.js';
 import { getMachine } from '../hub/machine-queries.js';
 import type { CallbackV1 } from '../protocol/callback-schema.js';
-import type { Queryable } from '../store/store.js';
 import { storeCallbacks } from './store-callbacks.js';
-
-async function addAgent(db: Queryable): Promise<string> {
-  const id = randomUUID();
-  await db.query(
-    `INSERT INTO components (id, kind, name, public_key_pem, certificate_pem, certificate_serial,
-       certificate_not_after) VALUES ($1, 'agent', 'inventory-test', 'key', 'cert', $2,
-       now() + interval '1 day')`,
-    [id, id],
-  );
-  return id;
-}
 
 describe(`hardware, software, logons and use in the store (${storeKind} store)`, () => {
   let test: TestStore;
@@ -55,7 +48,7 @@ describe(`hardware, software, logons and use in the store (${storeKind} store)`,
   after(() => test?.cleanup());
 
   it('shows what this machine reported in the machine API', async () => {
-    const agentId = await addAgent(test.store);
+    const agentId = await addTestComponent(test.store, 'agent', 'inventory-test');
     const outcome = await storeCallbacks(test.store, [{ agentId, callback }]);
     const machine = (await getMachine(test.store, outcome.callbacks[0]!.machineId))!;
 
@@ -73,7 +66,7 @@ describe(`hardware, software, logons and use in the store (${storeKind} store)`,
   });
 
   it('keeps the package list when a later callback carries only its hash', async () => {
-    const agentId = await addAgent(test.store);
+    const agentId = await addTestComponent(test.store, 'agent', 'inventory-test');
     const later = new Date(Date.parse(callback.sampledAt) + 60_000).toISOString();
     const { packages: _packages, ...summary } = callback.software!;
     const hashOnly = { ...callback, callbackId: randomUUID(), sampledAt: later, software: summary };

@@ -6,20 +6,14 @@ import {
   realisticRows,
   realisticRowsPerCallback,
 } from '../../test/support/realistic-callback.js';
-import { createTestStore, storeKind, type TestStore } from '../../test/support/test-store.js';
+import {
+  addTestComponent,
+  createTestStore,
+  storeKind,
+  type TestStore,
+} from '../../test/support/test-store.js';
 import type { Queryable } from '../store/store.js';
 import { storeCallbacks } from './store-callbacks.js';
-
-/** Registers a component row the way activation does, without the certificate work. */
-async function addComponent(db: Queryable, kind: 'agent' | 'collector'): Promise<string> {
-  const id = randomUUID();
-  await db.query(
-    `INSERT INTO components (id, kind, name, public_key_pem, certificate_pem, certificate_serial,
-       certificate_not_after) VALUES ($1, $2, $3, 'key', 'cert', $4, now() + interval '1 day')`,
-    [id, kind, `test-${kind}`, id],
-  );
-  return id;
-}
 
 async function countRows(db: Queryable, table: string): Promise<number> {
   const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
@@ -39,10 +33,10 @@ describe(`storing callbacks in batches (${storeKind} store)`, () => {
 
   it('writes every row of a batch once, and a repeat of it nowhere', async () => {
     const [agentA, agentB] = [
-      await addComponent(test.store, 'agent'),
-      await addComponent(test.store, 'agent'),
+      await addTestComponent(test.store, 'agent'),
+      await addTestComponent(test.store, 'agent'),
     ];
-    const collector = await addComponent(test.store, 'collector');
+    const collector = await addTestComponent(test.store, 'collector');
     const batch = [
       { agentId: agentA, callback: realisticCallback('desk-a'), collectorId: collector },
       { agentId: agentB, callback: realisticCallback('desk-b') },
@@ -68,7 +62,7 @@ describe(`storing callbacks in batches (${storeKind} store)`, () => {
   });
 
   it('keeps tabs, newlines and backslashes in text exactly as sent', async () => {
-    const agent = await addComponent(test.store, 'agent');
+    const agent = await addTestComponent(test.store, 'agent');
     const callback = realisticCallback('desk-text');
     const command = 'C:\\Program Files\\app.exe --a\t--b\n--c\r\\N';
     callback.processes[0]!.command = command;
@@ -81,7 +75,7 @@ describe(`storing callbacks in batches (${storeKind} store)`, () => {
   });
 
   it('moves the latest figures forward only, whatever order samples arrive in', async () => {
-    const agent = await addComponent(test.store, 'agent');
+    const agent = await addTestComponent(test.store, 'agent');
     const newer = realisticCallback('desk-order', new Date('2030-01-02T00:00:00Z'));
     const older = realisticCallback('desk-order', new Date('2030-01-01T00:00:00Z'));
     newer.cpuPercent = 80;
@@ -97,7 +91,7 @@ describe(`storing callbacks in batches (${storeKind} store)`, () => {
   });
 
   it('stores callbacks without the optional activity lists, as older agents send', async () => {
-    const agent = await addComponent(test.store, 'agent');
+    const agent = await addTestComponent(test.store, 'agent');
     const callback = realisticCallback('desk-old');
     delete callback.connections;
     delete callback.logons;
@@ -107,7 +101,7 @@ describe(`storing callbacks in batches (${storeKind} store)`, () => {
   });
 
   it('leaves nothing behind when a value is out of the store’s range', async () => {
-    const agent = await addComponent(test.store, 'agent');
+    const agent = await addTestComponent(test.store, 'agent');
     const good = realisticCallback('desk-range');
     const bad = realisticCallback('desk-range');
     bad.processes[5]!.memoryRssBytes = 1e30;

@@ -5,6 +5,7 @@
  */
 
 import { callbackActivityProperties, type CallbackActivity } from './callback-activity.js';
+import { callbackDisplayProperties, type CallbackDisplay } from './callback-display.js';
 import { callbackInventoryProperties, type CallbackInventory } from './callback-inventory.js';
 import {
   callbackUsageProperties,
@@ -90,7 +91,8 @@ export interface MachineFacts {
 }
 
 /** What the agent measured at one moment, and what happened since the previous callback. */
-export interface MachineSample extends CallbackActivity, CallbackInventory, CallbackUsage {
+export interface MachineSample
+  extends CallbackActivity, CallbackInventory, CallbackUsage, CallbackDisplay {
   sampledAt: string; // ISO 8601
   machine: MachineFacts;
   /** Whole-machine CPU use over the sample, 0 to 100. */
@@ -257,5 +259,6 @@ export const callbackJsonSchema = {
     ...callbackActivityProperties,
     ...callbackInventoryProperties,
     ...callbackUsageProperties,
+    ...callbackDisplayProperties,
   },
 } as const;

@@ -2,14 +2,14 @@
  * Stores for tests: the embedded store, or a throw-away database on the PostgreSQL server
  * named by STRATA_TEST_DATABASE_URL. Every test gets its own empty, migrated store.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cp, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadMigrations } from '../../src/store/migrate.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { Queryable, Store } from '../../src/store/store.js';
 
 export const serverUrl = process.env.STRATA_TEST_DATABASE_URL;
 export const storeKind = serverUrl ? 'postgres' : 'embedded';
@@ -100,4 +100,19 @@ export async function createTestStore(): Promise<TestStore> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Registers a component row the way activation does, without the certificate work. */
+export async function addTestComponent(
+  db: Queryable,
+  kind: 'agent' | 'collector',
+  name = `test-${kind}`,
+): Promise<string> {
+  const id = randomUUID();
+  await db.query(
+    `INSERT INTO components (id, kind, name, public_key_pem, certificate_pem, certificate_serial,
+       certificate_not_after) VALUES ($1, $2, $3, 'key', 'cert', $4, now() + interval '1 day')`,
+    [id, kind, name, id],
+  );
+  return id;
 }
