@@ -13,6 +13,7 @@ import { deliverSpool } from './callback-delivery.js';
 import { DeliveryTargets } from './delivery-targets.js';
 import { SoftwareTracker } from './inventory/software-inventory.js';
 import { LogonTracker } from './logons/logon-tracker.js';
+import { startLoadTimeWatcher } from './processes/load-times.js';
 import { ProcessUsageTracker } from './processes/process-usage.js';
 import { collectMachineSample } from './machine-sample.js';
 import { ensureDataDir } from '../shared/data-dir.js';
@@ -72,7 +73,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   // Logons are read from where the last spooled callback stopped in wtmp.
   const logons = new LogonTracker(join(options.dataDir, 'wtmp-position.json'));
   const processUsage = new ProcessUsageTracker();
-  const sample = options.sample ?? (() => collectMachineSample({ software, logons, processUsage }));
+  const loadTimes = await startLoadTimeWatcher();
+  const sample =
+    options.sample ??
+    (() =>
+      collectMachineSample({ software, logons, processUsage, loadTimes: loadTimes ?? undefined }));
   const intervalMillis = Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
 
   let timer: NodeJS.Timeout | undefined;
@@ -180,6 +185,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       clearTimeout(timer);
       await running?.catch(() => undefined);
       await tagging?.stop();
+      loadTimes?.stop();
       log.info('agent stopped');
     },
   };

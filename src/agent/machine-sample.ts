@@ -17,11 +17,13 @@ import { readInterfaces } from './interface-list.js';
 import type { SoftwareTracker } from './inventory/software-inventory.js';
 import { localName, readAdministrators } from './logons/administrators.js';
 import type { LogonTracker } from './logons/logon-tracker.js';
+import type { LoadTimeWatcher } from './processes/load-times.js';
 import type { ProcessUsageTracker } from './processes/process-usage.js';
 import { readMachineFacts } from './machine-facts.js';
 import { sourceDeadlineMillis, withDeadline } from './deadline.js';
 import { nonNegativeInteger, nonNegativeOrNull } from './sample-limits.js';
 import { readSessions } from './session-list.js';
+import { readDisplaySessions } from './sessions/display-sessions.js';
 
 /** How long CPU use is measured for, machine and processes alike. */
 const cpuSampleMillis = 1_000;
@@ -33,6 +35,7 @@ export interface SampleOptions {
   software?: SoftwareTracker;
   logons?: LogonTracker;
   processUsage?: ProcessUsageTracker;
+  loadTimes?: LoadTimeWatcher;
 }
 
 /** Samples this machine: CPU over 1 s, then the rest; keeps the `maxProcesses` busiest
@@ -64,7 +67,7 @@ export async function collectMachineSample(options: SampleOptions = {}): Promise
     options.processUsage && window.allTasks
       ? options.processUsage.measure(window.allTasks, namer, Date.parse(sampledAt))
       : null;
-  const [sessions, busiest, admins, logons, usage] = await Promise.all([
+  const [sessions, busiest, admins, logons, usage, displaySessions, loads] = await Promise.all([
     readSessions(namer),
     window.describeProcesses(namer),
     process.platform === 'linux' ? readAdministrators() : null,
@@ -72,12 +75,15 @@ export async function collectMachineSample(options: SampleOptions = {}): Promise
       ? withDeadline(options.logons.read(namer, window.bootedAtMillis), sourceDeadlineMillis, null)
       : null,
     usageWork ? withDeadline(usageWork, sourceDeadlineMillis, null) : null,
+    withDeadline(readDisplaySessions(), sourceDeadlineMillis, []),
+    options.loadTimes ? options.loadTimes.drain(namer) : [],
   ]);
   const processes = usage ? usage.withDisk(busiest) : busiest;
   // Not yet: administrator rights on Windows and macOS (Administrators, admin groups).
   const users = sessions.map((user) =>
     admins ? { ...user, isAdministrator: admins.has(localName(user.account)) } : user,
   );
+  const applicationEvents = [...loads, ...(usage?.applicationEvents ?? [])];
   return {
     sampledAt,
     machine,
@@ -90,7 +96,9 @@ export async function collectMachineSample(options: SampleOptions = {}): Promise
     ...(hardware ? { hardware } : {}),
     ...(software ? { software } : {}),
     ...(logons ? { logons } : {}),
-    ...(usage ? { usage: usage.usage, applicationEvents: usage.applicationEvents } : {}),
+    ...(usage ? { usage: usage.usage } : {}),
+    ...(applicationEvents.length > 0 ? { applicationEvents } : {}),
+    ...(displaySessions.length > 0 ? { displaySessions } : {}),
   };
 }
 

@@ -88,7 +88,8 @@ export function taskKey(task: TaskTicks): string {
   return `${task.pid}:${task.startTicks}`;
 }
 
-function parseTaskStat(text: string): TaskTicks | null {
+/** One /proc/<pid>/stat text as a reading, or null when it cannot be read as one. */
+export function parseTaskStat(text: string): TaskTicks | null {
   // The command name sits in parentheses and may itself contain spaces and parentheses.
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
