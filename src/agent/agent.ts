@@ -13,6 +13,7 @@ import { deliverSpool } from './callback-delivery.js';
 import { DeliveryTargets } from './delivery-targets.js';
 import { SoftwareTracker } from './inventory/software-inventory.js';
 import { LogonTracker } from './logons/logon-tracker.js';
+import { GpuTracker } from './gpu/gpu-tracker.js';
 import { startLoadTimeWatcher } from './processes/load-times.js';
 import { ProcessUsageTracker } from './processes/process-usage.js';
 import { collectMachineSample } from './machine-sample.js';
@@ -74,10 +75,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const logons = new LogonTracker(join(options.dataDir, 'wtmp-position.json'));
   const processUsage = new ProcessUsageTracker();
   const loadTimes = await startLoadTimeWatcher();
+  const gpu = new GpuTracker();
   const sample =
     options.sample ??
-    (() =>
-      collectMachineSample({ software, logons, processUsage, loadTimes: loadTimes ?? undefined }));
+    (() => collectMachineSample({ software, logons, processUsage, gpu, loadTimes }));
   const intervalMillis = Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
 
   let timer: NodeJS.Timeout | undefined;

@@ -17,6 +17,7 @@ import { readInterfaces } from './interface-list.js';
 import type { SoftwareTracker } from './inventory/software-inventory.js';
 import { localName, readAdministrators } from './logons/administrators.js';
 import type { LogonTracker } from './logons/logon-tracker.js';
+import type { GpuTracker } from './gpu/gpu-tracker.js';
 import type { LoadTimeWatcher } from './processes/load-times.js';
 import type { ProcessUsageTracker } from './processes/process-usage.js';
 import { readMachineFacts } from './machine-facts.js';
@@ -36,6 +37,7 @@ export interface SampleOptions {
   logons?: LogonTracker;
   processUsage?: ProcessUsageTracker;
   loadTimes?: LoadTimeWatcher;
+  gpu?: GpuTracker;
 }
 
 /** Samples this machine: CPU over 1 s, then the rest; keeps the `maxProcesses` busiest
@@ -67,17 +69,26 @@ export async function collectMachineSample(options: SampleOptions = {}): Promise
     options.processUsage && window.allTasks
       ? options.processUsage.measure(window.allTasks, namer, Date.parse(sampledAt))
       : null;
-  const [sessions, busiest, admins, logons, usage, displaySessions, loads] = await Promise.all([
-    readSessions(namer),
-    window.describeProcesses(namer),
-    process.platform === 'linux' ? readAdministrators() : null,
-    options.logons
-      ? withDeadline(options.logons.read(namer, window.bootedAtMillis), sourceDeadlineMillis, null)
-      : null,
-    usageWork ? withDeadline(usageWork, sourceDeadlineMillis, null) : null,
-    withDeadline(readDisplaySessions(), sourceDeadlineMillis, []),
-    options.loadTimes ? options.loadTimes.drain(namer) : [],
-  ]);
+  const [sessions, busiest, admins, logons, usage, displaySessions, loads, gpu] = await Promise.all(
+    [
+      readSessions(namer),
+      window.describeProcesses(namer),
+      process.platform === 'linux' ? readAdministrators() : null,
+      options.logons
+        ? withDeadline(
+            options.logons.read(namer, window.bootedAtMillis),
+            sourceDeadlineMillis,
+            null,
+          )
+        : null,
+      usageWork ? withDeadline(usageWork, sourceDeadlineMillis, null) : null,
+      withDeadline(readDisplaySessions(), sourceDeadlineMillis, []),
+      options.loadTimes ? options.loadTimes.drain(namer) : [],
+      options.gpu
+        ? withDeadline(options.gpu.measure(Date.parse(sampledAt)), sourceDeadlineMillis, null)
+        : null,
+    ],
+  );
   const processes = usage ? usage.withDisk(busiest) : busiest;
   // Not yet: administrator rights on Windows and macOS (Administrators, admin groups).
   const users = sessions.map((user) =>
@@ -99,6 +110,7 @@ export async function collectMachineSample(options: SampleOptions = {}): Promise
     ...(usage ? { usage: usage.usage } : {}),
     ...(applicationEvents.length > 0 ? { applicationEvents } : {}),
     ...(displaySessions.length > 0 ? { displaySessions } : {}),
+    ...(gpu ? { gpu } : {}),
   };
 }
 

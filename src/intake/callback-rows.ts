@@ -115,6 +115,26 @@ export function callbackRows(
         ]),
       );
     }
+    for (const g of c.gpu?.devices ?? []) {
+      lines.gpu_samples.push(
+        copyLine(
+          [machine, at, id, 'device', g.id, g.name, null, g.busyPercent].concat([
+            whole(g.memoryUsedBytes),
+            whole(g.memoryTotalBytes),
+          ]),
+        ),
+      );
+    }
+    for (const g of c.gpu?.processes ?? []) {
+      lines.gpu_samples.push(
+        copyLine(
+          [machine, at, id, 'process', g.device, g.application, g.pid, g.busyPercent].concat([
+            whole(g.memoryBytes),
+            null,
+          ]),
+        ),
+      );
+    }
   }
 
   return copiedTables

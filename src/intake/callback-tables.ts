@@ -121,6 +121,18 @@ export const rowTables = {
     'retransmitted_segments',
     'delivery_rate_bits_per_second',
   ],
+  gpu_samples: [
+    'machine_id',
+    'sampled_at',
+    'callback_id',
+    'kind',
+    'device',
+    'name',
+    'pid',
+    'busy_percent',
+    'memory_bytes',
+    'memory_total_bytes',
+  ],
 } as const;
 
 /** The tables intake loads with COPY, parents first so foreign keys hold. */

@@ -13,6 +13,7 @@ import { collectMachineSample } from '../agent/machine-sample.js';
 import { ProcessUsageTracker } from '../agent/processes/process-usage.js';
 import { getMachine } from '../hub/machine-queries.js';
 import type { CallbackV1 } from '../protocol/callback-schema.js';
+import { checkCallback } from '../protocol/callback-validator.js';
 import { storeCallbacks } from './store-callbacks.js';
 
 describe(`hardware, software, logons and use in the store (${storeKind} store)`, () => {
@@ -77,5 +78,35 @@ describe(`hardware, software, logons and use in the store (${storeKind} store)`,
     const machine = (await getMachine(test.store, outcome.callbacks[0]!.machineId))!;
     assert.equal(machine.software?.packages.length, callback.software!.packages?.length ?? 0);
     assert.equal(machine.software?.sampledAt, later);
+  });
+
+  it('keeps GPU devices and the processes using them as a time series', async () => {
+    const agentId = await addTestComponent(test.store, 'agent');
+    const device = { id: '0000:01:00.0', name: 'NVIDIA A16', driver: 'nvidia' };
+    const gpu = {
+      devices: [
+        {
+          ...{ ...device, source: 'nvidia-smi' as const, busyPercent: 37 },
+          ...{ memoryUsedBytes: 1_073_741_824, memoryTotalBytes: 17_179_869_184 },
+        },
+      ],
+      processes: [
+        { pid: 3141, application: 'blender', device: device.id, busyPercent: null, memoryBytes: 5 },
+        { pid: 2718, application: 'firefox', device: device.id, busyPercent: 12.5, memoryBytes: 6 },
+      ],
+    };
+    const withGpu = { ...callback, callbackId: randomUUID(), gpu };
+    assert.deepEqual(checkCallback(withGpu), { ok: true, callback: withGpu });
+    await storeCallbacks(test.store, [{ agentId, callback: withGpu }]);
+    const rows = await test.store.query(
+      `SELECT kind, device, name, pid, busy_percent FROM gpu_samples WHERE callback_id = $1
+       ORDER BY kind, pid`,
+      [withGpu.callbackId],
+    );
+    assert.deepEqual(rows, [
+      { kind: 'device', device: device.id, name: 'NVIDIA A16', pid: null, busy_percent: 37 },
+      { kind: 'process', device: device.id, name: 'firefox', pid: 2718, busy_percent: 12.5 },
+      { kind: 'process', device: device.id, name: 'blender', pid: 3141, busy_percent: null },
+    ]);
   });
 });

@@ -6,6 +6,7 @@
 
 import { callbackActivityProperties, type CallbackActivity } from './callback-activity.js';
 import { callbackDisplayProperties, type CallbackDisplay } from './callback-display.js';
+import { callbackGpuProperties, type CallbackGpu } from './callback-gpu.js';
 import { callbackInventoryProperties, type CallbackInventory } from './callback-inventory.js';
 import {
   callbackUsageProperties,
@@ -92,7 +93,7 @@ export interface MachineFacts {
 
 /** What the agent measured at one moment, and what happened since the previous callback. */
 export interface MachineSample
-  extends CallbackActivity, CallbackInventory, CallbackUsage, CallbackDisplay {
+  extends CallbackActivity, CallbackInventory, CallbackUsage, CallbackDisplay, CallbackGpu {
   sampledAt: string; // ISO 8601
   machine: MachineFacts;
   /** Whole-machine CPU use over the sample, 0 to 100. */
@@ -260,5 +261,6 @@ export const callbackJsonSchema = {
     ...callbackInventoryProperties,
     ...callbackUsageProperties,
     ...callbackDisplayProperties,
+    ...callbackGpuProperties,
   },
 } as const;

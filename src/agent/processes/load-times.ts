@@ -200,14 +200,14 @@ export class LoadTimeWatcher {
   }
 }
 
-/** A running watcher on Linux; null elsewhere, or where /proc gives no boot time. */
-export async function startLoadTimeWatcher(): Promise<LoadTimeWatcher | null> {
+/** A running watcher on Linux; undefined elsewhere, or where /proc gives no boot time. */
+export async function startLoadTimeWatcher(): Promise<LoadTimeWatcher | undefined> {
   // Not yet: Windows and macOS, where a process's first window mapping is the better mark.
-  if (process.platform !== 'linux') return null;
+  if (process.platform !== 'linux') return undefined;
   // /proc/uptime counts in hundredths of a second, as start ticks do; /proc/stat's boot time
   // is rounded to whole seconds, which would shift every load time by up to a second.
   const uptimeSeconds = parseFloat(await readProcFile('/proc/uptime'));
-  if (!(uptimeSeconds > 0)) return null;
+  if (!(uptimeSeconds > 0)) return undefined;
   const watcher = new LoadTimeWatcher({ bootedAtMillis: Date.now() - uptimeSeconds * 1_000 });
   watcher.start();
   return watcher;

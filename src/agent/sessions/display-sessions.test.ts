@@ -11,6 +11,7 @@ import {
   type TestStore,
 } from '../../../test/support/test-store.js';
 import { storeCallbacks } from '../../intake/store-callbacks.js';
+import { checkCallback } from '../../protocol/callback-validator.js';
 import { collectMachineSample } from '../machine-sample.js';
 import { parseSsSessions, readDisplaySessions } from './display-sessions.js';
 
@@ -88,6 +89,7 @@ describe(`an RDP session to this machine, sampled and stored (${storeKind} store
       callbackId: randomUUID(),
       agentVersion: '0.0.0-test',
     };
+    assert.deepEqual(checkCallback(callback), { ok: true, callback });
     const agentId = await addTestComponent(test.store, 'agent');
     await storeCallbacks(test.store, [{ agentId, callback }]);
     const rows = await test.store.query<{ protocol: string; bytes_received: number }>(
