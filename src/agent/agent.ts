@@ -14,6 +14,7 @@ import { DeliveryTargets } from './delivery-targets.js';
 import { SoftwareTracker } from './inventory/software-inventory.js';
 import { LogonTracker } from './logons/logon-tracker.js';
 import { GpuTracker } from './gpu/gpu-tracker.js';
+import { defaultSampleIntervalSeconds, SampleSeriesRecorder } from './series/sample-series.js';
 import { startLoadTimeWatcher } from './processes/load-times.js';
 import { ProcessUsageTracker } from './processes/process-usage.js';
 import { collectMachineSample } from './machine-sample.js';
@@ -76,9 +77,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const processUsage = new ProcessUsageTracker();
   const loadTimes = await startLoadTimeWatcher();
   const gpu = new GpuTracker();
+  const series = new SampleSeriesRecorder({
+    intervalSeconds: Number(identity.policy.sampleIntervalSeconds ?? defaultSampleIntervalSeconds),
+  });
+  series.start();
   const sample =
     options.sample ??
-    (() => collectMachineSample({ software, logons, processUsage, gpu, loadTimes }));
+    (() => collectMachineSample({ software, logons, processUsage, gpu, loadTimes, series }));
   const intervalMillis = Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
 
   let timer: NodeJS.Timeout | undefined;
@@ -187,6 +192,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       await running?.catch(() => undefined);
       await tagging?.stop();
       loadTimes?.stop();
+      series.stop();
       log.info('agent stopped');
     },
   };

@@ -18,6 +18,7 @@ import type { SoftwareTracker } from './inventory/software-inventory.js';
 import { localName, readAdministrators } from './logons/administrators.js';
 import type { LogonTracker } from './logons/logon-tracker.js';
 import type { GpuTracker } from './gpu/gpu-tracker.js';
+import type { SampleSeriesRecorder } from './series/sample-series.js';
 import type { LoadTimeWatcher } from './processes/load-times.js';
 import type { ProcessUsageTracker } from './processes/process-usage.js';
 import { readMachineFacts } from './machine-facts.js';
@@ -38,6 +39,7 @@ export interface SampleOptions {
   processUsage?: ProcessUsageTracker;
   loadTimes?: LoadTimeWatcher;
   gpu?: GpuTracker;
+  series?: SampleSeriesRecorder;
 }
 
 /** Samples this machine: CPU over 1 s, then the rest; keeps the `maxProcesses` busiest
@@ -95,6 +97,7 @@ export async function collectMachineSample(options: SampleOptions = {}): Promise
     admins ? { ...user, isAdministrator: admins.has(localName(user.account)) } : user,
   );
   const applicationEvents = [...loads, ...(usage?.applicationEvents ?? [])];
+  const series = options.series?.take();
   return {
     sampledAt,
     machine,
@@ -111,6 +114,7 @@ export async function collectMachineSample(options: SampleOptions = {}): Promise
     ...(applicationEvents.length > 0 ? { applicationEvents } : {}),
     ...(displaySessions.length > 0 ? { displaySessions } : {}),
     ...(gpu ? { gpu } : {}),
+    ...(series ? { series } : {}),
   };
 }
 

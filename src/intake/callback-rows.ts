@@ -135,6 +135,15 @@ export function callbackRows(
         ),
       );
     }
+    for (const point of c.series?.points ?? []) {
+      lines.machine_series_points.push(
+        copyLine([
+          ...[machine, point.at, id, point.cpuPercent, point.cpuQueuePerCore],
+          ...[whole(point.memoryUsedBytes), point.majorFaultsPerSecond, point.diskLatencyMillis],
+          ...[point.diskIops, point.diskBusyPercent],
+        ]),
+      );
+    }
   }
 
   return copiedTables

@@ -133,6 +133,18 @@ export const rowTables = {
     'memory_bytes',
     'memory_total_bytes',
   ],
+  machine_series_points: [
+    'machine_id',
+    'sampled_at',
+    'callback_id',
+    'cpu_percent',
+    'cpu_queue_per_core',
+    'memory_used_bytes',
+    'major_faults_per_second',
+    'disk_latency_millis',
+    'disk_iops',
+    'disk_busy_percent',
+  ],
 } as const;
 
 /** The tables intake loads with COPY, parents first so foreign keys hold. */

@@ -7,6 +7,7 @@
 import { callbackActivityProperties, type CallbackActivity } from './callback-activity.js';
 import { callbackDisplayProperties, type CallbackDisplay } from './callback-display.js';
 import { callbackGpuProperties, type CallbackGpu } from './callback-gpu.js';
+import { callbackSeriesProperties, type CallbackSeries } from './callback-series.js';
 import { callbackInventoryProperties, type CallbackInventory } from './callback-inventory.js';
 import {
   callbackUsageProperties,
@@ -93,7 +94,13 @@ export interface MachineFacts {
 
 /** What the agent measured at one moment, and what happened since the previous callback. */
 export interface MachineSample
-  extends CallbackActivity, CallbackInventory, CallbackUsage, CallbackDisplay, CallbackGpu {
+  extends
+    CallbackActivity,
+    CallbackInventory,
+    CallbackUsage,
+    CallbackDisplay,
+    CallbackGpu,
+    CallbackSeries {
   sampledAt: string; // ISO 8601
   machine: MachineFacts;
   /** Whole-machine CPU use over the sample, 0 to 100. */
@@ -262,5 +269,6 @@ export const callbackJsonSchema = {
     ...callbackUsageProperties,
     ...callbackDisplayProperties,
     ...callbackGpuProperties,
+    ...callbackSeriesProperties,
   },
 } as const;

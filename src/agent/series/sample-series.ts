@@ -1,0 +1,96 @@
+/**
+ * The sample series between two callbacks: a light reading of the machine every sampling
+ * interval (policy; default 15 s), kept as points and summarised per figure when a callback
+ * takes them.
+ */
+import {
+  maxSeriesPoints,
+  seriesFigures,
+  type FigureSummary,
+  type SampleSeries,
+  type SeriesFigure,
+  type SeriesPoint,
+} from '../../protocol/callback-series.js';
+import { pointBetween, readMachineReading, type MachineReading } from './machine-reading.js';
+
+/** Default sampling interval: 15 seconds, 240 points in an hour's callback. */
+export const defaultSampleIntervalSeconds = 15;
+/** Shortest sampling interval a policy may set: 1 second. */
+export const minSampleIntervalSeconds = 1;
+
+export interface SeriesOptions {
+  intervalSeconds?: number;
+  read?: () => Promise<MachineReading>;
+}
+
+/** Takes a reading every interval; `take` hands over the points since the previous take. */
+export class SampleSeriesRecorder {
+  readonly intervalSeconds: number;
+  /** Points left out of a callback because more than `maxSeriesPoints` came between two. */
+  pointsThinned = 0;
+  readonly #read: () => Promise<MachineReading>;
+  #last: MachineReading | null = null;
+  #points: SeriesPoint[] = [];
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: SeriesOptions = {}) {
+    this.intervalSeconds = Math.max(
+      minSampleIntervalSeconds,
+      options.intervalSeconds ?? defaultSampleIntervalSeconds,
+    );
+    this.#read = options.read ?? (() => readMachineReading());
+  }
+
+  /** Reads now and then every interval until `stop`; the timer does not keep Node alive. */
+  start(): void {
+    void this.sample();
+    this.#timer ??= setInterval(() => void this.sample(), this.intervalSeconds * 1_000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** One reading; from the second on, each adds a point. A failed read leaves a gap. */
+  async sample(): Promise<void> {
+    const reading = await this.#read().catch(() => null);
+    if (!reading) return;
+    if (this.#last) this.#points.push(pointBetween(this.#last, reading));
+    this.#last = reading;
+  }
+
+  /** The series since the previous take, or undefined when no point was made. */
+  take(): SampleSeries | undefined {
+    const points = this.#points;
+    this.#points = [];
+    if (points.length === 0) return undefined;
+    const summary: SampleSeries['summary'] = {};
+    for (const figure of seriesFigures) {
+      const figureSummary = summarise(points, figure);
+      if (figureSummary) summary[figure] = figureSummary;
+    }
+    // The summary covers every point; the callback carries the newest ones within its limit.
+    const kept = points.slice(-maxSeriesPoints);
+    this.pointsThinned += points.length - kept.length;
+    return { intervalSeconds: this.intervalSeconds, points: kept, summary };
+  }
+}
+
+/** Count, min, mean, max and nearest-rank 95th percentile of one figure. */
+export function summarise(points: SeriesPoint[], figure: SeriesFigure): FigureSummary | null {
+  const values = points
+    .map((point) => point[figure])
+    .filter((value): value is number => typeof value === 'number')
+    .sort((a, b) => a - b);
+  if (values.length === 0) return null;
+  const total = values.reduce((sum, value) => sum + value, 0);
+  return {
+    count: values.length,
+    min: values[0]!,
+    mean: total / values.length,
+    max: values[values.length - 1]!,
+    p95: values[Math.ceil(values.length * 0.95) - 1]!,
+  };
+}
