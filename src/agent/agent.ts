@@ -13,6 +13,7 @@ import { deliverSpool } from './callback-delivery.js';
 import { DeliveryTargets } from './delivery-targets.js';
 import { SoftwareTracker } from './inventory/software-inventory.js';
 import { LogonTracker } from './logons/logon-tracker.js';
+import { BrowserSpool, defaultBrowserSpool, prepareBrowserSpool } from './browser/browser-sites.js';
 import { GpuTracker } from './gpu/gpu-tracker.js';
 import { defaultSampleIntervalSeconds, SampleSeriesRecorder } from './series/sample-series.js';
 import { startLoadTimeWatcher } from './processes/load-times.js';
@@ -40,6 +41,8 @@ export interface AgentOptions {
   logger: Logger;
   /** Takes the machine sample; injected by tests that need many callbacks fast. */
   sample?: () => Promise<MachineSample>;
+  /** Where the browser host leaves page timings; default /run/strata/browser as root. */
+  browserSpoolDir?: string;
 }
 
 export type FlushResult =
@@ -81,9 +84,17 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     intervalSeconds: Number(identity.policy.sampleIntervalSeconds ?? defaultSampleIntervalSeconds),
   });
   series.start();
+  const browser = new BrowserSpool(options.browserSpoolDir ?? defaultBrowserSpool(options.dataDir));
+  await prepareBrowserSpool(browser.dir).catch((error: Error) =>
+    log.warn({ err: error, dir: browser.dir }, 'no browser spool: page timings are not collected'),
+  );
   const sample =
     options.sample ??
-    (() => collectMachineSample({ software, logons, processUsage, gpu, loadTimes, series }));
+    (() =>
+      collectMachineSample({
+        ...{ software, logons, processUsage, gpu },
+        ...{ loadTimes, series, browser },
+      }));
   const intervalMillis = Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
 
   let timer: NodeJS.Timeout | undefined;

@@ -7,7 +7,7 @@
 import { loadavg } from 'node:os';
 
 import { MAX_PROCESSES_PER_CALLBACK, type MachineSample } from '../protocol/callback-schema.js';
-import { createAccountNamer } from './account-names.js';
+import { createAccountNamer, type AccountNamer } from './account-names.js';
 import { measureLinuxCpuWindow, type CpuWindow } from './cpu-window.js';
 import { measurePortableCpuWindow } from './cpu-window-portable.js';
 import { readDisks } from './disk-list.js';
@@ -17,6 +17,7 @@ import { readInterfaces } from './interface-list.js';
 import type { SoftwareTracker } from './inventory/software-inventory.js';
 import { localName, readAdministrators } from './logons/administrators.js';
 import type { LogonTracker } from './logons/logon-tracker.js';
+import type { BrowserSpool } from './browser/browser-sites.js';
 import type { GpuTracker } from './gpu/gpu-tracker.js';
 import type { SampleSeriesRecorder } from './series/sample-series.js';
 import type { LoadTimeWatcher } from './processes/load-times.js';
@@ -40,6 +41,7 @@ export interface SampleOptions {
   loadTimes?: LoadTimeWatcher;
   gpu?: GpuTracker;
   series?: SampleSeriesRecorder;
+  browser?: BrowserSpool;
 }
 
 /** Samples this machine: CPU over 1 s, then the rest; keeps the `maxProcesses` busiest
@@ -71,33 +73,22 @@ export async function collectMachineSample(options: SampleOptions = {}): Promise
     options.processUsage && window.allTasks
       ? options.processUsage.measure(window.allTasks, namer, Date.parse(sampledAt))
       : null;
-  const [sessions, busiest, admins, logons, usage, displaySessions, loads, gpu] = await Promise.all(
-    [
-      readSessions(namer),
-      window.describeProcesses(namer),
-      process.platform === 'linux' ? readAdministrators() : null,
-      options.logons
-        ? withDeadline(
-            options.logons.read(namer, window.bootedAtMillis),
-            sourceDeadlineMillis,
-            null,
-          )
-        : null,
-      usageWork ? withDeadline(usageWork, sourceDeadlineMillis, null) : null,
-      withDeadline(readDisplaySessions(), sourceDeadlineMillis, []),
-      options.loadTimes ? options.loadTimes.drain(namer) : [],
-      options.gpu
-        ? withDeadline(options.gpu.measure(Date.parse(sampledAt)), sourceDeadlineMillis, null)
-        : null,
-    ],
-  );
+  const [sessions, busiest, admins, logons, usage] = await Promise.all([
+    readSessions(namer),
+    window.describeProcesses(namer),
+    process.platform === 'linux' ? readAdministrators() : null,
+    options.logons
+      ? withDeadline(options.logons.read(namer, window.bootedAtMillis), sourceDeadlineMillis, null)
+      : null,
+    usageWork ? withDeadline(usageWork, sourceDeadlineMillis, null) : null,
+  ]);
+  const extra = await readExtras(options, namer, Date.parse(sampledAt));
   const processes = usage ? usage.withDisk(busiest) : busiest;
   // Not yet: administrator rights on Windows and macOS (Administrators, admin groups).
   const users = sessions.map((user) =>
     admins ? { ...user, isAdministrator: admins.has(localName(user.account)) } : user,
   );
-  const applicationEvents = [...loads, ...(usage?.applicationEvents ?? [])];
-  const series = options.series?.take();
+  const applicationEvents = [...extra.loads, ...(usage?.applicationEvents ?? [])];
   return {
     sampledAt,
     machine,
@@ -112,10 +103,22 @@ export async function collectMachineSample(options: SampleOptions = {}): Promise
     ...(logons ? { logons } : {}),
     ...(usage ? { usage: usage.usage } : {}),
     ...(applicationEvents.length > 0 ? { applicationEvents } : {}),
-    ...(displaySessions.length > 0 ? { displaySessions } : {}),
-    ...(gpu ? { gpu } : {}),
-    ...(series ? { series } : {}),
+    ...(extra.displaySessions.length > 0 ? { displaySessions: extra.displaySessions } : {}),
+    ...(extra.gpu ? { gpu: extra.gpu } : {}),
+    ...(extra.series ? { series: extra.series } : {}),
+    ...(extra.browserSites.length > 0 ? { browserSites: extra.browserSites } : {}),
   };
+}
+
+/** The families gathered between samples or read beside them; each may come back empty. */
+async function readExtras(options: SampleOptions, namer: AccountNamer, nowMillis: number) {
+  const [displaySessions, loads, gpu, browserSites] = await Promise.all([
+    withDeadline(readDisplaySessions(), sourceDeadlineMillis, []),
+    options.loadTimes ? options.loadTimes.drain(namer) : [],
+    options.gpu ? withDeadline(options.gpu.measure(nowMillis), sourceDeadlineMillis, null) : null,
+    options.browser ? withDeadline(options.browser.take(namer), sourceDeadlineMillis, []) : [],
+  ]);
+  return { displaySessions, loads, gpu, browserSites, series: options.series?.take() };
 }
 
 // Only Linux exposes DMI and PCI as files; elsewhere the callback goes without hardware.

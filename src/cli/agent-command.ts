@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { startAgent } from '../agent/agent.js';
 import { createLogger } from '../shared/logger.js';
+import { withBrowserCommands } from './browser-commands.js';
 import { withCommonOptions } from './common-options.js';
 import { resolveSettings, type Settings } from './settings.js';
 import { stopOnSignals } from './signals.js';
 
 export function agentCommand(): Command {
-  return withCommonOptions(new Command('agent'))
+  const agent = withCommonOptions(new Command('agent'))
     .description(
       'run the agent on this machine: activate once, then call back on the policy interval',
     )
@@ -33,4 +34,5 @@ export function agentCommand(): Command {
         stopOnSignals(() => agent.stop());
       },
     );
+  return withBrowserCommands(agent);
 }

@@ -144,6 +144,17 @@ export function callbackRows(
         ]),
       );
     }
+    for (const b of c.browserSites ?? []) {
+      const load = b.loadMillis;
+      lines.browser_site_samples.push(
+        copyLine([
+          ...[machine, at, id, b.browser, b.account, b.site, b.pageLoads],
+          ...[load?.min, load?.mean, load?.max, load?.p95],
+          ...[b.firstByteMillisMean, b.firstPaintMillisMean, whole(b.transferBytes)],
+          ...[b.openTabs, whole(b.jsHeapUsedBytes)],
+        ]),
+      );
+    }
   }
 
   return copiedTables

@@ -145,6 +145,24 @@ export const rowTables = {
     'disk_iops',
     'disk_busy_percent',
   ],
+  browser_site_samples: [
+    'machine_id',
+    'sampled_at',
+    'callback_id',
+    'browser',
+    'account',
+    'site',
+    'page_loads',
+    'load_millis_min',
+    'load_millis_mean',
+    'load_millis_max',
+    'load_millis_p95',
+    'first_byte_millis_mean',
+    'first_paint_millis_mean',
+    'transfer_bytes',
+    'open_tabs',
+    'js_heap_used_bytes',
+  ],
 } as const;
 
 /** The tables intake loads with COPY, parents first so foreign keys hold. */

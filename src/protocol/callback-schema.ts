@@ -5,6 +5,7 @@
  */
 
 import { callbackActivityProperties, type CallbackActivity } from './callback-activity.js';
+import { callbackBrowserProperties, type CallbackBrowser } from './callback-browser.js';
 import { callbackDisplayProperties, type CallbackDisplay } from './callback-display.js';
 import { callbackGpuProperties, type CallbackGpu } from './callback-gpu.js';
 import { callbackSeriesProperties, type CallbackSeries } from './callback-series.js';
@@ -100,7 +101,8 @@ export interface MachineSample
     CallbackUsage,
     CallbackDisplay,
     CallbackGpu,
-    CallbackSeries {
+    CallbackSeries,
+    CallbackBrowser {
   sampledAt: string; // ISO 8601
   machine: MachineFacts;
   /** Whole-machine CPU use over the sample, 0 to 100. */
@@ -270,5 +272,6 @@ export const callbackJsonSchema = {
     ...callbackDisplayProperties,
     ...callbackGpuProperties,
     ...callbackSeriesProperties,
+    ...callbackBrowserProperties,
   },
 } as const;

@@ -3,7 +3,7 @@
  * browser people use rather than a downloaded one, so nothing is fetched at test time.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, type LaunchOptions, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type LaunchOptions, chromium } from 'playwright-core';
 
 /** Where Debian's `chromium` package installs the browser; override with STRATA_CHROMIUM. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -27,6 +27,36 @@ const LAUNCH_TIMEOUT_MILLIS = 30_000;
  * Throws with a hint when the browser is not installed.
  */
 export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: LAUNCH_TIMEOUT_MILLIS,
+    ...options,
+  });
+}
+
+/**
+ * Launches a headless Chromium with its own profile in `userDataDir` and the unpacked
+ * extension in `extensionDir` loaded, as a person who installed it would have it.
+ */
+export async function launchWithExtension(
+  userDataDir: string,
+  extensionDir: string,
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      ...CHROMIUM_ARGS,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+    ],
+    timeout: LAUNCH_TIMEOUT_MILLIS,
+  });
+}
+
+function chromiumPath(): string {
   const executablePath = process.env.STRATA_CHROMIUM ?? DEFAULT_CHROMIUM_PATH;
   if (!existsSync(executablePath)) {
     throw new Error(
@@ -34,12 +64,5 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
         'STRATA_CHROMIUM to its path.',
     );
   }
-
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    timeout: LAUNCH_TIMEOUT_MILLIS,
-    ...options,
-  });
+  return executablePath;
 }

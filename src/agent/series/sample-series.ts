@@ -78,19 +78,23 @@ export class SampleSeriesRecorder {
   }
 }
 
-/** Count, min, mean, max and nearest-rank 95th percentile of one figure. */
+/** Count, min, mean, max and nearest-rank 95th percentile of one figure over the points. */
 export function summarise(points: SeriesPoint[], figure: SeriesFigure): FigureSummary | null {
-  const values = points
-    .map((point) => point[figure])
+  return summariseValues(points.map((point) => point[figure]));
+}
+
+/** The same over plain values; nulls (and anything not a number) are left out. */
+export function summariseValues(values: ReadonlyArray<number | null | undefined>) {
+  const known = values
     .filter((value): value is number => typeof value === 'number')
     .sort((a, b) => a - b);
-  if (values.length === 0) return null;
-  const total = values.reduce((sum, value) => sum + value, 0);
+  if (known.length === 0) return null;
+  const total = known.reduce((sum, value) => sum + value, 0);
   return {
-    count: values.length,
-    min: values[0]!,
-    mean: total / values.length,
-    max: values[values.length - 1]!,
-    p95: values[Math.ceil(values.length * 0.95) - 1]!,
-  };
+    count: known.length,
+    min: known[0]!,
+    mean: total / known.length,
+    max: known[known.length - 1]!,
+    p95: known[Math.ceil(known.length * 0.95) - 1]!,
+  } satisfies FigureSummary;
 }
