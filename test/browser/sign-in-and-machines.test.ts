@@ -5,56 +5,23 @@
  * folder that is removed at the end.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgent, type RunningAgent } from '../../src/agent/agent.js';
 import { createActivationToken } from '../../src/hub/activation-tokens.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { launchBrowser } from '../support/browser.js';
+import { ensureWebUiBuilt, launchBrowser } from '../support/browser.js';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const builtIndex = join(repoRoot, 'dist/web/index.html');
-const webSources = join(repoRoot, 'src/web');
 const newPassword = 'my own password, long enough';
 // A bound on how long a missing element is waited for, so a broken page fails in seconds.
 const elementTimeoutMillis = 15_000;
 const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** The newest modification time of any file under `dir`, in milliseconds. */
-function newestMillis(dir: string): number {
-  return Math.max(
-    ...readdirSync(dir).map((name) => {
-      const path = join(dir, name);
-      const stats = statSync(path);
-      return stats.isDirectory() ? newestMillis(path) : stats.mtimeMs;
-    }),
-  );
-}
-
-/** Builds the web UI when it is missing or older than its sources, so the test sees this code. */
-function ensureWebUiBuilt(): void {
-  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= newestMillis(webSources)) return;
-  try {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'pipe' });
-  } catch (error) {
-    const output = error as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(
-      `the web UI is not built and \`npm run build\` failed; run it by hand to see why:\n` +
-        `${output.stdout?.toString() ?? ''}${output.stderr?.toString() ?? ''}`,
-    );
-  }
-  if (!existsSync(builtIndex)) {
-    throw new Error(`\`npm run build\` finished but left no ${builtIndex}`);
-  }
-}
 
 describe(`the web UI in Chromium (${storeKind} store)`, () => {
   let hub: TestHub;

@@ -2,7 +2,10 @@
  * Starts Debian's Chromium under playwright-core for the end-to-end tests. The tests use the
  * browser people use rather than a downloaded one, so nothing is fetched at test time.
  */
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type LaunchOptions, chromium } from 'playwright-core';
 
 /** Where Debian's `chromium` package installs the browser; override with STRATA_CHROMIUM. */
@@ -65,4 +68,36 @@ function chromiumPath(): string {
     );
   }
   return executablePath;
+}
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const builtIndex = join(repoRoot, 'dist/web/index.html');
+const webSources = join(repoRoot, 'src/web');
+
+/** The newest modification time of any file under `dir`, in milliseconds. */
+function newestMillis(dir: string): number {
+  return Math.max(
+    ...readdirSync(dir).map((name) => {
+      const path = join(dir, name);
+      const stats = statSync(path);
+      return stats.isDirectory() ? newestMillis(path) : stats.mtimeMs;
+    }),
+  );
+}
+
+/** Builds the web UI when it is missing or older than its sources, so the test sees this code. */
+export function ensureWebUiBuilt(): void {
+  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= newestMillis(webSources)) return;
+  try {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'pipe' });
+  } catch (error) {
+    const output = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(
+      `the web UI is not built and \`npm run build\` failed; run it by hand to see why:\n` +
+        `${output.stdout?.toString() ?? ''}${output.stderr?.toString() ?? ''}`,
+    );
+  }
+  if (!existsSync(builtIndex)) {
+    throw new Error(`\`npm run build\` finished but left no ${builtIndex}`);
+  }
 }

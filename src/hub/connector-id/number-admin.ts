@@ -16,6 +16,9 @@ export interface MachineNumberRow {
   status: 'active' | 'revoked';
   agent_id: string | null;
   agent_status: 'active' | 'revoked' | null;
+  /** The machine the claiming agent reports, once its first callback is stored. */
+  machine_id: string | null;
+  hostname: string | null;
   issued_at: Date;
   last_seen_at: Date;
 }
@@ -30,8 +33,10 @@ export function listUserNumbers(db: Queryable): Promise<UserNumberRow[]> {
 
 export function listMachineNumbers(db: Queryable): Promise<MachineNumberRow[]> {
   return db.query<MachineNumberRow>(
-    `SELECT m.number, m.status, m.agent_id, c.status AS agent_status, m.issued_at, m.last_seen_at
+    `SELECT m.number, m.status, m.agent_id, c.status AS agent_status,
+       h.id AS machine_id, h.hostname, m.issued_at, m.last_seen_at
      FROM connector_machine_numbers m LEFT JOIN components c ON c.id = m.agent_id
+       LEFT JOIN machines h ON h.agent_id = m.agent_id
      ORDER BY m.last_seen_at DESC LIMIT $1`,
     [maxListedNumbers],
   );

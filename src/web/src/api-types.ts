@@ -71,3 +71,35 @@ export interface ApiErrorBody {
   code: string;
   message: string;
 }
+
+/** The site's Connector ID policy (`/connector-id/settings`). */
+export interface ConnectorSettings {
+  tagging: boolean;
+  replayProtection: boolean;
+  sourceUnbound: boolean;
+}
+
+/** A user number: 24 bits, bound to a fully-qualified account name. */
+export interface ConnectorUserNumber {
+  number: number;
+  account: string;
+  issued_at: string; // ISO 8601
+  last_seen_at: string; // ISO 8601
+}
+
+/** A machine number: 24 bits, bound to a fingerprint, claimed by an agent. */
+export interface ConnectorMachineNumber {
+  number: number;
+  status: 'active' | 'revoked';
+  agent_id: string | null;
+  agent_status: 'active' | 'revoked' | null;
+  machine_id: string | null;
+  hostname: string | null;
+  issued_at: string; // ISO 8601
+  last_seen_at: string; // ISO 8601
+}
+
+export interface ConnectorNumbersBody {
+  users: ConnectorUserNumber[];
+  machines: ConnectorMachineNumber[];
+}

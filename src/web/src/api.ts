@@ -3,7 +3,15 @@
  * failures (wrong password, a machine that is gone, the hub being unreachable) are values,
  * so pages decide what to show instead of catching.
  */
-import type { ApiErrorBody, MachineBody, MachineListBody, SessionBody } from './api-types';
+import type {
+  ApiErrorBody,
+  ConnectorMachineNumber,
+  ConnectorSettings,
+  ConnectorUserNumber,
+  MachineBody,
+  MachineListBody,
+  SessionBody,
+} from './api-types';
 
 export type ApiResult<T> =
   { kind: 'ok'; value: T } | { kind: 'error'; status: number; code: string; message: string };
@@ -71,4 +79,18 @@ export const api = {
     request<void>('POST', '/session/password', { currentPassword, newPassword }),
   listMachines: () => request<MachineListBody>('GET', '/machines'),
   getMachine: (id: string) => request<MachineBody>('GET', `/machines/${encodeURIComponent(id)}`),
+  getConnectorSettings: () => request<ConnectorSettings>('GET', '/connector-id/settings'),
+  changeConnectorSettings: (change: Partial<ConnectorSettings>) =>
+    request<ConnectorSettings>('PUT', '/connector-id/settings', change),
+  listUserNumbers: () => request<{ users: ConnectorUserNumber[] }>('GET', '/connector-id/users'),
+  listMachineNumbers: () =>
+    request<{ machines: ConnectorMachineNumber[] }>('GET', '/connector-id/machines'),
+  /** `action` is reclaim (users and machines), revoke or restore (machines). */
+  changeNumber: (kind: 'user' | 'machine', number: number, action: NumberAction) =>
+    request<{ number: number; status: string }>(
+      'POST',
+      `/connector-id/${kind}s/${number}/${action}`,
+    ),
 };
+
+export type NumberAction = 'reclaim' | 'revoke' | 'restore';

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { api } from './api';
 import type { SessionUser } from './api-types';
-import { HOME_HASH } from './use-hash-route';
+import { CONNECTOR_ID_HASH, HOME_HASH } from './use-hash-route';
 
 const PASSWORD_HASH = '#/password';
 
@@ -36,6 +36,7 @@ export function AppHeader({ user, showPasswordBanner, onSignedOut }: AppHeaderPr
         </a>
         <nav aria-label="Main">
           <a href={HOME_HASH}>Machines</a>
+          <a href={CONNECTOR_ID_HASH}>Connector ID</a>
         </nav>
         <div className="account">
           {error !== null && (

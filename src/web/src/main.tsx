@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import type { SessionUser } from './api-types';
 import { AppHeader } from './app-header';
 import { ChangePasswordForm } from './change-password-form';
+import { ConnectorIdPage } from './connector-id-page';
 import { MachineListPage } from './machine-list-page';
 import { MachinePage } from './machine-page';
 import { NoticePage, unknownPage } from './notice-page';
@@ -64,6 +65,10 @@ function RoutedPage({ route, user, session }: RoutedPageProps) {
       return <MachineListPage onSessionLost={session.lost} />;
     case 'machine':
       return <MachinePage id={route.id} onSessionLost={session.lost} />;
+    case 'connector-id':
+      return (
+        <ConnectorIdPage canChange={user.role === 'administrator'} onSessionLost={session.lost} />
+      );
     case 'password':
       return (
         <ChangePasswordForm

@@ -8,6 +8,7 @@ export type Route =
   | { page: 'machines' }
   | { page: 'machine'; id: string }
   | { page: 'password' }
+  | { page: 'connector-id' }
   | { page: 'not-found'; path: string };
 
 /** Where an empty address (`/` or `/#`) goes. */
@@ -23,8 +24,12 @@ export function parseHash(hash: string): Route {
     return { page: 'machine', id: decodeURIComponent(parts[1] ?? '') };
   }
   if (parts.length === 1 && parts[0] === 'password') return { page: 'password' };
+  if (parts.length === 1 && parts[0] === 'connector-id') return { page: 'connector-id' };
   return { page: 'not-found', path };
 }
+
+/** The Connector ID page: numbers, their state, and the tagging policy. */
+export const CONNECTOR_ID_HASH = '#/connector-id';
 
 /** The hash that shows one machine's page. */
 export function machineHash(id: string): string {
