@@ -110,6 +110,8 @@ export function adminCommand(): Command {
     ),
   );
 
+  admin.addCommand(changeLogCommand());
+
   admin.addCommand(
     storeCommand('status')
       .description('show the store and what it holds')
@@ -118,4 +120,37 @@ export function adminCommand(): Command {
       ),
   );
   return admin;
+}
+
+function changeLogCommand(): Command {
+  return new Command('change-log')
+    .description('the append-only, hash-chained log of administrative actions and events')
+    .addCommand(
+      storeCommand('list')
+        .description('print entries, newest first, one JSON object a line')
+        .option('--actor <actor>', "only this actor, e.g. 'console' or 'person:admin'")
+        .option('--action <action>', "only this action, or a prefix ending in '.'")
+        .option('--subject <subject>', 'only entries about this subject')
+        .option('--limit <n>', 'how many', integerOption('--limit', 1, 1_000), 100)
+        .action(async (flags: Flags & { actor?: string; action?: string; subject?: string }) => {
+          const { actor, action, subject, limit } = flags as typeof flags & { limit: number };
+          const entries = (await runConsoleOperation(resolveSettings(flags), 'change-log-list', {
+            ...{ actor, action, subject, limit },
+          })) as unknown[];
+          for (const entry of entries) process.stdout.write(`${JSON.stringify(entry)}\n`);
+        }),
+    )
+    .addCommand(
+      storeCommand('verify')
+        .description('recompute the hash chain; exits 1 and names the first bad entry if broken')
+        .action(async (flags: Flags) => {
+          const check = (await runConsoleOperation(
+            resolveSettings(flags),
+            'change-log-verify',
+            {},
+          )) as { status: string; reason?: string };
+          print(check);
+          if (check.status !== 'intact') process.exitCode = 1;
+        }),
+    );
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
 import { createActivationToken, type ActivationTokenRequest } from './activation-tokens.js';
+import { listChangeLog, verifyChangeLog, type ChangeLogFilter } from './change-log-audit.js';
 import { createApiToken, type ApiTokenRequest } from './credentials.js';
 import { hubStatus } from './hub-status.js';
 import { resetPassword } from './people.js';
@@ -20,6 +21,8 @@ export function consoleOperations(store: Store, caPin: string) {
       return { name: args.name, password };
     },
     status: () => hubStatus(store),
+    'change-log-list': (args: Omit<ChangeLogFilter, 'from' | 'to'>) => listChangeLog(store, args),
+    'change-log-verify': () => verifyChangeLog(store),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../../shared/errors.js';
 import { createActivationToken } from '../activation-tokens.js';
+import { listChangeLog, maxListedEntries, verifyChangeLog } from '../change-log-audit.js';
 import { revokeComponent } from '../component-directory.js';
 import { createApiToken } from '../credentials.js';
 import { requireRole } from '../hub-auth.js';
@@ -30,6 +31,22 @@ const apiTokenSchema = {
       role: { enum: roles },
       label: { type: 'string', maxLength: 200 },
       expiresDays: { type: 'number', exclusiveMinimum: 0, maximum: 3_650 },
+    },
+  },
+};
+
+const changeLogQuerySchema = {
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      actor: { type: 'string', maxLength: 200 },
+      action: { type: 'string', maxLength: 200 },
+      subject: { type: 'string', maxLength: 500 },
+      from: { type: 'string', format: 'date-time' },
+      to: { type: 'string', format: 'date-time' },
+      before: { type: 'string', pattern: '^[0-9]{1,18}$' },
+      limit: { type: 'integer', minimum: 1, maximum: maxListedEntries, default: 100 },
     },
   },
 };
@@ -73,6 +90,23 @@ export async function adminRoutes(app: FastifyInstance, hub: HubContext) {
     hub.log.info({ componentId: id }, 'component revoked');
     return reply.code(204).send();
   });
+
+  app.get('/api/v1/change-log', { ...admin, schema: changeLogQuerySchema }, async (request) => {
+    const query = request.query as Record<string, string | number | undefined>;
+    const date = (text: unknown) => (typeof text === 'string' ? new Date(text) : undefined);
+    const entries = await listChangeLog(hub.store, {
+      actor: query.actor as string | undefined,
+      action: query.action as string | undefined,
+      subject: query.subject as string | undefined,
+      from: date(query.from),
+      to: date(query.to),
+      beforeId: query.before as string | undefined,
+      limit: query.limit as number,
+    });
+    return { entries };
+  });
+
+  app.get('/api/v1/change-log/verify', admin, async () => verifyChangeLog(hub.store));
 
   app.get('/api/v1/status', viewer, async () => hubStatus(hub.store, hub));
 
