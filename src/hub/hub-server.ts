@@ -38,13 +38,27 @@ const frameworkCodes: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
 };
 
-/** Builds the hub's HTTP app: API, component intake and the web UI. */
-export async function buildHubServer(hub: HubContext): Promise<FastifyInstance> {
+/** A route the hub serves, as registered: method and URL pattern. */
+export interface HubRoute {
+  method: string;
+  url: string;
+}
+
+/** Builds the hub's HTTP app: API, component intake and the web UI; and lists its routes. */
+export async function buildHubServer(
+  hub: HubContext,
+): Promise<{ app: FastifyInstance; routes: HubRoute[] }> {
   const app = Fastify({
     loggerInstance: hub.log as FastifyBaseLogger,
     // One line per request would drown the log at intake rates; refusals are logged instead.
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
+  const routes: HubRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
+    }
+  });
   await app.register(cookie);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -82,7 +96,7 @@ export async function buildHubServer(hub: HubContext): Promise<FastifyInstance> 
   await app.register((scope) => connectorIdRoutes(scope, hub));
   await app.register((scope) => networkRoutes(scope, hub));
   await registerWebUi(app);
-  return app;
+  return { app, routes };
 }
 
 /** Turns a refusal of a component's message into its reason; null for other errors. */

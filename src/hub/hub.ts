@@ -16,7 +16,7 @@ import {
   type HubContext,
 } from './hub-context.js';
 import { loadHubIdentity } from './hub-identity.js';
-import { buildHubServer } from './hub-server.js';
+import { buildHubServer, type HubRoute } from './hub-server.js';
 import { ensureFirstAdministrator } from './people.js';
 import { SignInGuard } from './sign-in-guard.js';
 import { ensureDataDir } from '../shared/data-dir.js';
@@ -46,6 +46,8 @@ export interface RunningHub {
   context: HubContext;
   /** Set on the first start only: the generated password of the first administrator. */
   firstAdministrator: { name: string; password: string; passwordFile: string } | null;
+  /** Every route the hub serves, for checks that must cover them all. */
+  routes: readonly HubRoute[];
   close(): Promise<void>;
 }
 
@@ -98,7 +100,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       signInGuard: new SignInGuard(counters, nowMillis),
       maxCollectors: options.maxCollectors ?? defaultMaxCollectors,
     };
-    app = await buildHubServer(context);
+    const built = await buildHubServer(context);
+    app = built.app;
     const host = options.host ?? defaultHubHost;
     await app.listen({ host, port: options.port ?? defaultHubPort });
     const address = app.server.address();
@@ -119,6 +122,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       url,
       context,
       firstAdministrator,
+      routes: built.routes,
       async close() {
         await running.control.close();
         await running.app.close();
