@@ -9,6 +9,7 @@ import Fastify, {
 import { MessageRejected, type RejectionReason } from '../protocol/rejection.js';
 import { HttpError } from '../shared/errors.js';
 import { classifyStoreError } from '../store/store-errors.js';
+import { registerApiDocs } from './api-docs.js';
 import type { HubContext } from './hub-context.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { collectorRoutes } from './routes/collector-routes.js';
@@ -60,6 +61,7 @@ export async function buildHubServer(
     }
   });
   await app.register(cookie);
+  await registerApiDocs(app);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const refusal = asRejection(error, request.url);

@@ -66,9 +66,10 @@ const access: Record<string, Access> = {
 
 const rank: Record<Role, number> = { viewer: 0, operator: 1, administrator: 2 };
 
-// The web UI's files are public by nature; everything else must be in the table.
+// The web UI's files and the API's own description are public by nature; the rest must be
+// in the table.
 const isWebAsset = (url: string) =>
-  url === '/' || url === '/index.html' || url.startsWith('/assets/');
+  url === '/' || url === '/index.html' || url.startsWith('/assets/') || url.startsWith('/api/docs');
 
 describe(`who may call each route (${storeKind} store)`, () => {
   let hub: TestHub;

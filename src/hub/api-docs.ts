@@ -1,0 +1,156 @@
+/**
+ * The hub's API described in OpenAPI 3 and served at /api/docs (a browsable page) and
+ * /api/docs/json. One table here names every API route with what it does and who may call
+ * it; routes keep their own JSON schemas for bodies and queries, which the document shows.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { strataVersion } from '../shared/version.js';
+
+/** Who may call a route: anyone, agents and collectors on their sealed channel, or a role. */
+type Access = 'anyone' | 'sealed' | 'viewer' | 'operator' | 'administrator';
+
+/** Where the docs are served. */
+export const apiDocsPrefix = '/api/docs';
+
+const routes: Record<string, [tag: string, access: Access, summary: string]> = {
+  'GET /healthz': ['hub', 'anyone', 'Answers while the hub runs'],
+  'GET /api/v1/ca': ['components', 'anyone', "The site's CA certificate, to check a pin"],
+  'POST /api/v1/activate': ['components', 'sealed', 'Activate an agent or collector'],
+  'POST /api/v1/channel/challenge': ['components', 'sealed', 'A challenge to open a session'],
+  'POST /api/v1/channel/open': ['components', 'sealed', 'Open a sealed session'],
+  'POST /api/v1/callbacks': ['components', 'sealed', "Take an agent's callback"],
+  'POST /api/v1/collector/report': ['components', 'sealed', "A collector's state report"],
+  'POST /api/v1/collector/agent': ['components', 'sealed', 'Look up an agent for a collector'],
+  'POST /api/v1/collector/batches': ['components', 'sealed', 'Store a batch of callbacks'],
+  'POST /api/v1/collector/network-flows': ['components', 'sealed', 'Store flow records'],
+  'POST /api/v1/collector/connector-id/keys': ['components', 'sealed', 'Tag keys for a collector'],
+  'POST /api/v1/agent/collectors': ['components', 'sealed', 'The collectors an agent may use'],
+  'POST /api/v1/agent/connector-id/machine': ['components', 'sealed', 'Claim a machine number'],
+  'POST /api/v1/agent/connector-id/users': ['components', 'sealed', 'User numbers for accounts'],
+  'POST /api/v1/session': ['people', 'anyone', 'Sign in; sets the session cookie'],
+  'GET /api/v1/session': ['people', 'viewer', 'Who is signed in'],
+  'DELETE /api/v1/session': ['people', 'anyone', 'Sign out'],
+  'POST /api/v1/session/password': ['people', 'viewer', "Change one's own password"],
+  'GET /api/v1/machines': ['machines', 'viewer', 'Machines with their latest figures'],
+  'GET /api/v1/machines/:id': ['machines', 'viewer', 'One machine, latest sample and history'],
+  'GET /api/v1/status': ['hub', 'viewer', 'Counts, intake and refusals by reason'],
+  'GET /metrics': ['hub', 'viewer', 'The same figures for Prometheus'],
+  'GET /api/v1/collectors': ['collectors', 'viewer', 'Collectors, their state and queues'],
+  'PUT /api/v1/collectors/:id/config': [
+    'collectors',
+    'administrator',
+    "Set a collector's settings",
+  ],
+  'POST /api/v1/activation-tokens': [
+    'administration',
+    'administrator',
+    'Issue an activation token',
+  ],
+  'POST /api/v1/api-tokens': ['administration', 'administrator', 'Issue an API token'],
+  'POST /api/v1/components/:id/revoke': ['administration', 'administrator', 'Revoke a component'],
+  'GET /api/v1/change-log': ['administration', 'administrator', 'The change log, newest first'],
+  'GET /api/v1/change-log/verify': ['administration', 'administrator', 'Check its hash chain'],
+  'GET /api/v1/connector-id/users': ['connector id', 'viewer', 'User numbers issued'],
+  'GET /api/v1/connector-id/machines': ['connector id', 'viewer', 'Machine numbers issued'],
+  'GET /api/v1/connector-id/settings': ['connector id', 'viewer', 'The tagging policy'],
+  'PUT /api/v1/connector-id/settings': ['connector id', 'administrator', 'Change the policy'],
+  'POST /api/v1/connector-id/users/:number/reclaim': [
+    'connector id',
+    'administrator',
+    'Free a user number for reuse',
+  ],
+  'POST /api/v1/connector-id/machines/:number/reclaim': [
+    'connector id',
+    'administrator',
+    'Free a machine number for reuse',
+  ],
+  'POST /api/v1/connector-id/machines/:number/revoke': [
+    'connector id',
+    'administrator',
+    "Flag a machine's tags",
+  ],
+  'POST /api/v1/connector-id/machines/:number/restore': [
+    'connector id',
+    'administrator',
+    "Stop flagging a machine's tags",
+  ],
+  'GET /api/v1/network/flows': ['network', 'viewer', 'Flow records, newest first'],
+  'GET /api/v1/network/collectors': ['network', 'viewer', "Network collectors' counts"],
+  'GET /api/v1/network/machines': ['network', 'viewer', 'Flows per machine'],
+  'GET /api/v1/network/users': ['network', 'viewer', 'Flows per user'],
+  'GET /api/v1/network/applications': ['network', 'viewer', 'Flows per application'],
+  'GET /api/v1/network/protocols': ['network', 'viewer', 'Flows per protocol'],
+  'GET /api/v1/network/destinations': ['network', 'viewer', 'Flows per destination'],
+};
+
+/** The routes the table describes, as `METHOD url`; a test holds it to the routes served. */
+export const documentedRoutes = Object.keys(routes);
+
+const errorBody = {
+  type: 'object' as const,
+  required: ['code', 'message'],
+  properties: {
+    code: { type: 'string' as const, description: 'stable, for programs' },
+    message: { type: 'string' as const, description: 'for people' },
+  },
+};
+
+/** Registers the document and its page; call before any route is added. */
+export async function registerApiDocs(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Strata hub API',
+        version: strataVersion,
+        description:
+          'Errors are `{code, message}`. Browsers use the session cookie and send ' +
+          '`X-Strata-Request: 1` on every state change; programs send `Authorization: Bearer`.',
+      },
+      components: {
+        securitySchemes: {
+          token: { type: 'http', scheme: 'bearer', description: 'an API token (stk_...)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'strata_session' },
+        },
+        schemas: { Error: errorBody },
+      },
+    },
+  });
+  app.addHook('onRoute', describeRoute);
+  await app.register(swaggerUi, {
+    routePrefix: apiDocsPrefix,
+    staticCSP: true,
+    // The page sets some styles inline; nothing is loaded from elsewhere.
+    transformStaticCSP: (header) =>
+      header.replace("style-src 'self' https:", "style-src 'self' 'unsafe-inline'"),
+  });
+}
+
+// Adds the summary, tag and security of the table to each route's schema as it is added.
+function describeRoute(route: RouteOptions): void {
+  const method = [route.method].flat()[0];
+  const entry = routes[`${method} ${route.url}`];
+  if (!entry) {
+    // Only the docs' own routes and the web UI's files are not API routes.
+    route.schema = { ...route.schema, hide: true } as unknown as RouteOptions['schema'];
+    return;
+  }
+  const [tag, access, summary] = entry;
+  const security: Array<Record<string, string[]>> =
+    access === 'anyone' || access === 'sealed' ? [] : [{ token: [] }, { session: [] }];
+  const description =
+    access === 'sealed'
+      ? 'Sealed: the body is an AES-GCM message from an activated agent or collector.'
+      : access === 'anyone'
+        ? 'Open to anyone.'
+        : `Needs the ${access} role or higher. A refusal is an Error (code, message).`;
+  route.schema = {
+    ...route.schema,
+    tags: [tag],
+    summary,
+    description,
+    security,
+  } as unknown as RouteOptions['schema'];
+}
