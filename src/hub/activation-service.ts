@@ -6,6 +6,7 @@ import {
   type ActivationResponse,
 } from '../protocol/activation.js';
 import { MessageRejected } from '../protocol/rejection.js';
+import { advisoryLocks } from '../store/advisory-locks.js';
 import type { Queryable } from '../store/store.js';
 import { recordChange } from './change-log.js';
 import { consumeActivationToken } from './activation-tokens.js';
@@ -75,11 +76,8 @@ export async function activateComponent(
   return { ...response, componentId };
 }
 
-// Any fixed number: collector activations take turns, so two at once cannot pass the limit.
-const collectorLimitLockKey = 7_401_222;
-
 async function checkCollectorLimit(tx: Queryable, maxCollectors: number): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [collectorLimitLockKey]);
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.collectorLimit]);
   const [row] = await tx.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM components WHERE kind = 'collector' AND status = 'active'`,
   );

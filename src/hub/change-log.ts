@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { advisoryLocks } from '../store/advisory-locks.js';
 import type { Queryable, Store } from '../store/store.js';
 
 /** One administrative action or system event. */
@@ -21,8 +22,6 @@ export interface ChangeLogRow {
   hash: Buffer | null;
 }
 
-// Any fixed number: writers take turns at the head of the chain.
-const chainLockKey = 7_401_222;
 /** The hash the first entry chains to: 32 zero bytes. */
 export const chainStart = Buffer.alloc(32);
 
@@ -37,7 +36,7 @@ export async function recordChange(db: Queryable | Store, entry: ChangeLogEntry)
 }
 
 async function appendEntry(tx: Queryable, entry: ChangeLogEntry): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [chainLockKey]);
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.changeLogChain]);
   const head = await sealOlderEntries(tx);
   const row = {
     at: new Date(),

@@ -1,12 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { advisoryLocks } from './advisory-locks.js';
 import type { Store } from './store.js';
 
 /** Folder of versioned migrations: `NNNN_name.sql`, applied once each, in order. */
 export const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
-
-// Any fixed number: hubs starting together take turns, so each migration runs once.
-const migrationLockKey = 7_401_221;
 
 export interface Migration {
   version: number;
@@ -39,7 +37,7 @@ export async function migrate(store: Store, migrations?: Migration[]): Promise<n
   const applied: number[] = [];
   for (const migration of pending) {
     const ran = await store.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [migrationLockKey]);
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.migrations]);
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
         migration.version,
       ]);

@@ -1,4 +1,5 @@
 import type { MachineFingerprint } from '../../protocol/connector-id/machine-fingerprint.js';
+import { advisoryLocks } from '../../store/advisory-locks.js';
 import type { Store, Transaction } from '../../store/store.js';
 import {
   anchorElements,
@@ -7,9 +8,6 @@ import {
   matchThreshold,
 } from './fingerprint-match.js';
 import { insertWithRandomNumber } from './random-number.js';
-
-// Claims take turns, so two agents of one machine never both get a new number.
-const claimLockKey = 7_401_404;
 
 interface Candidate {
   number: number;
@@ -37,7 +35,7 @@ export async function claimMachineNumber(
   fingerprint: MachineFingerprint,
 ): Promise<MachineClaim> {
   return store.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [claimLockKey]);
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.machineNumberClaims]);
     const best = await bestCandidate(tx, agentId, fingerprint);
     if (best) {
       await tx.query(

@@ -1,0 +1,14 @@
+/**
+ * Every PostgreSQL advisory lock the product takes, in one place so no two uses share a key
+ * by accident. Transaction-scoped (`pg_advisory_xact_lock`): released at commit or rollback.
+ */
+export const advisoryLocks = {
+  /** Hubs starting together apply each migration once. */
+  migrations: 7_401_221,
+  /** Collector activations take turns, so two at once cannot pass the collector limit. */
+  collectorLimit: 7_401_222,
+  /** Change log writers line up behind one head of the hash chain. */
+  changeLogChain: 7_401_223,
+  /** Machine number claims take turns, so one fingerprint never gets two numbers. */
+  machineNumberClaims: 7_401_404,
+} as const;
