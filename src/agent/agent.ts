@@ -18,6 +18,7 @@ import { GpuTracker } from './gpu/gpu-tracker.js';
 import { defaultSampleIntervalSeconds, SampleSeriesRecorder } from './series/sample-series.js';
 import { startLoadTimeWatcher } from './processes/load-times.js';
 import { ProcessUsageTracker } from './processes/process-usage.js';
+import { refreshPolicy } from './policy-refresh.js';
 import { collectMachineSample } from './machine-sample.js';
 import { ensureDataDir } from '../shared/data-dir.js';
 
@@ -68,7 +69,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.logger.child({ component: 'agent' });
   await ensureDataDir(options.dataDir);
   const keys = await loadOrCreateKeyPair(join(options.dataDir, 'agent-key.pem'));
-  const identity = await ensureIdentity(options, keys);
+  let identity = await ensureIdentity(options, keys);
   log.info({ componentId: identity.componentId, hub: identity.hubUrl }, 'agent ready');
 
   const spool = new CallbackSpool(join(options.dataDir, 'spool'));
@@ -80,6 +81,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const processUsage = new ProcessUsageTracker();
   const loadTimes = await startLoadTimeWatcher();
   const gpu = new GpuTracker();
+  // Not yet: a sampling interval changed by policy applies from the agent's next start.
   const series = new SampleSeriesRecorder({
     intervalSeconds: Number(identity.policy.sampleIntervalSeconds ?? defaultSampleIntervalSeconds),
   });
@@ -95,7 +97,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         ...{ software, logons, processUsage, gpu },
         ...{ loadTimes, series, browser },
       }));
-  const intervalMillis = Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
+  const policyInterval = () => Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
+  let intervalMillis = policyInterval();
 
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<FlushResult> | null = null;
@@ -113,7 +116,25 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     (error: unknown) => log.warn({ err: error }, 'connector id tagging did not start'),
   );
 
+  // With every callback: a policy changed on the hub arrives as a new certificate.
+  const followPolicy = async () => {
+    const refresh = await refreshPolicy(
+      targets.hub.client,
+      identity,
+      keys.publicKeyPem,
+      options.dataDir,
+    );
+    if (refresh.status === 'unchanged') log.debug({ reason: refresh.reason }, 'policy not checked');
+    if (refresh.status !== 'renewed') return;
+    identity = refresh.identity;
+    intervalMillis = policyInterval();
+    nextSampleAtMillis = Math.min(nextSampleAtMillis, Date.now() + intervalMillis);
+    const { policyName, policyVersion, callbackIntervalSeconds } = identity.policy;
+    log.info({ policyName, policyVersion, callbackIntervalSeconds }, 'policy changed');
+  };
+
   const takeSample = async () => {
+    await followPolicy();
     const callback: CallbackV1 = {
       schema: 'strata.callback.v1',
       callbackId: randomUUID(),
@@ -194,7 +215,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   void callbackNow().then(schedule);
 
   return {
-    identity,
+    get identity() {
+      return identity;
+    },
     spool,
     callbackNow,
     async stop() {

@@ -21,6 +21,7 @@ import { QueueDrainer } from './callbacks/queue-drainer.js';
 import { StoreConnection } from './callbacks/store-connection.js';
 import { storeSink } from './callbacks/store-sink.js';
 import { defaultCollectorConfig, type CollectorConfig } from './collector-config.js';
+import { refreshPolicy } from '../agent/policy-refresh.js';
 import { ensureCollectorIdentity } from './collector-identity.js';
 import { HubLink } from './hub-link.js';
 import { DiskQueue } from './queue/disk-queue.js';
@@ -70,7 +71,7 @@ export async function startCallbackCollector(
   const log = options.logger.child({ component: 'collector' });
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const keys = await loadOrCreateKeyPair(join(options.dataDir, 'collector-key.pem'));
-  const identity = await ensureCollectorIdentity(options, keys);
+  let identity = await ensureCollectorIdentity(options, keys);
   const hub = new HubLink(identity, keys.privateKeyPem);
   let config: CollectorConfig = { ...defaultCollectorConfig, ...options.config };
 
@@ -144,6 +145,15 @@ export async function startCallbackCollector(
     },
     () => config.reportIntervalSeconds * 1_000,
     log,
+    // The certificate follows the collector's policy within a report interval.
+    // Not yet: settings in a changed policy apply from the collector's next start.
+    async () => {
+      const refresh = await refreshPolicy(hub.client, identity, keys.publicKeyPem, options.dataDir);
+      if (refresh.status !== 'renewed') return;
+      identity = refresh.identity;
+      const { policyName, policyVersion } = identity.policy;
+      log.info({ policyName, policyVersion }, 'policy changed');
+    },
   );
   reporter.start();
   log.info(
@@ -152,7 +162,9 @@ export async function startCallbackCollector(
   );
 
   return {
-    identity,
+    get identity() {
+      return identity;
+    },
     publicKeyPem: keys.publicKeyPem,
     url,
     queue,

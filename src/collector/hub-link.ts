@@ -17,7 +17,8 @@ export type HubAnswer<T> =
  * its session by itself.
  */
 export class HubLink {
-  private readonly client: ChannelClient;
+  /** The sealed channel itself, for callers that read its results directly. */
+  readonly client: ChannelClient;
 
   constructor(identity: ComponentIdentity, privateKeyPem: string) {
     this.client = new ChannelClient({

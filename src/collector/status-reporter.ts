@@ -25,6 +25,8 @@ export class StatusReporter {
     private readonly applyConfig: (config: Partial<CollectorConfig>) => void,
     private readonly intervalMillis: () => number,
     private readonly log: Logger,
+    /** Runs after each report the hub answered: the policy check. */
+    private readonly afterReport: () => Promise<void> = async () => undefined,
   ) {}
 
   start(): void {
@@ -61,6 +63,9 @@ export class StatusReporter {
       this.log.debug({ answer: answer.kind }, 'report not delivered; the hub is away');
       return;
     }
+    await this.afterReport().catch((error: unknown) =>
+      this.log.warn({ err: error }, 'policy check failed; keeping the current policy'),
+    );
     if (answer.body.configVersion === this.configVersion) return;
     try {
       this.applyConfig(checkCollectorConfig(answer.body.config));

@@ -11,6 +11,11 @@ import type { Queryable } from '../store/store.js';
 import { recordChange } from './change-log.js';
 import { consumeActivationToken } from './activation-tokens.js';
 import type { HubContext } from './hub-context.js';
+import {
+  certificatePolicy,
+  resolvePolicy,
+  type CertificatePolicy,
+} from './policies/policy-assignment.js';
 
 /**
  * Activates an agent or collector: checks its token and its proof of key possession, issues
@@ -24,12 +29,23 @@ export async function activateComponent(
   if (!verifyActivationProof(request)) throw new MessageRejected('bad_activation_proof');
 
   const componentId = randomUUID();
-  const policy = { ...hub.defaultPolicy };
+  let policy: CertificatePolicy | undefined;
   const certificate = await hub.store.transaction(async (tx) => {
     // The token is checked before any signing work, so bad tokens cost the hub little.
     const tokenId = await consumeActivationToken(tx, request.tokenSecret, request.kind);
     if (!tokenId) throw new MessageRejected('bad_activation_token');
     if (request.kind === 'collector') await checkCollectorLimit(tx, hub.maxCollectors);
+    // Only the name is known yet: groups by name pattern apply now, the rest at the first
+    // policy check after the machine has reported.
+    const facts = {
+      id: componentId,
+      kind: request.kind,
+      name: request.name,
+      os: '',
+      addresses: [],
+    };
+    const chosen = await resolvePolicy(tx, facts);
+    policy = certificatePolicy(chosen);
     const certificate = await hub.identity.ca.issue({
       subjectId: componentId,
       kind: request.kind,
@@ -39,8 +55,8 @@ export async function activateComponent(
     });
     await tx.query(
       `INSERT INTO components (id, kind, name, public_key_pem, certificate_pem,
-         certificate_serial, certificate_not_after, activation_token_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+         certificate_serial, certificate_not_after, activation_token_id, policy_id, policy_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         componentId,
         request.kind,
@@ -50,6 +66,8 @@ export async function activateComponent(
         certificate.serial,
         certificate.notAfter,
         tokenId,
+        chosen.id,
+        chosen.version,
       ],
     );
     await recordChange(tx, {
@@ -68,7 +86,7 @@ export async function activateComponent(
       certificatePem: certificate.pem,
       hubId: identity.hubId,
       hubCertificatePem: identity.hubCertificatePem,
-      policy,
+      policy: policy!,
     },
     request.publicKeyPem,
     { certificatePem: identity.ca.certificatePem, privateKeyPem: identity.caKeys.privateKeyPem },

@@ -18,6 +18,7 @@ import { connectorIdRoutes } from './routes/connector-id-routes.js';
 import { machineRoutes } from './routes/machine-routes.js';
 import { networkRoutes } from './routes/network-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
+import { policyRoutes } from './routes/policy-routes.js';
 import { findWebAssets, notBuiltPage } from './web-assets.js';
 
 // Requests from agents and collectors: refusals there are counted by reason.
@@ -53,6 +54,9 @@ export async function buildHubServer(
     loggerInstance: hub.log as FastifyBaseLogger,
     // One line per request would drown the log at intake rates; refusals are logged instead.
     logController: new LogController({ disableRequestLogging: true }),
+    // A field the schema does not know is refused, not dropped: a misspelt setting must say
+    // so rather than vanish from what is saved.
+    ajv: { customOptions: { removeAdditional: false } },
   }) as unknown as FastifyInstance;
   const routes: HubRoute[] = [];
   app.addHook('onRoute', (route) => {
@@ -97,6 +101,7 @@ export async function buildHubServer(
   await app.register((scope) => adminRoutes(scope, hub));
   await app.register((scope) => connectorIdRoutes(scope, hub));
   await app.register((scope) => networkRoutes(scope, hub));
+  await app.register((scope) => policyRoutes(scope, hub));
   await registerWebUi(app);
   return { app, routes };
 }

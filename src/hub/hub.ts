@@ -17,6 +17,7 @@ import {
 } from './hub-context.js';
 import { loadHubIdentity } from './hub-identity.js';
 import { buildHubServer, type HubRoute } from './hub-server.js';
+import { ensureDefaultPolicies } from './policies/policy-store.js';
 import { ensureFirstAdministrator } from './people.js';
 import { SignInGuard } from './sign-in-guard.js';
 import { ensureDataDir } from '../shared/data-dir.js';
@@ -74,6 +75,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     store = opened;
     const identity = await loadHubIdentity(opened, options.dataDir);
     const firstAdministrator = await ensureFirstAdministrator(opened, options.dataDir);
+    await ensureDefaultPolicies(
+      opened,
+      { callbackIntervalSeconds: interval },
+      options.callbackIntervalSeconds !== undefined,
+    );
     const nowMillis = options.nowMillis ?? Date.now;
     const counters = {
       callbacksStored: 0,

@@ -1,0 +1,79 @@
+/**
+ * What a policy sets, as a JSON schema the API checks every policy against. A component
+ * reads its policy from its certificate; a field a policy leaves out takes the component's
+ * own default.
+ */
+
+/** Thresholds that define service levels; each is the limit of "good". */
+const thresholdProperties = {
+  cpuQueuePerCore: { type: 'number', minimum: 0, description: 'runnable threads per core' },
+  memoryUsedPercent: { type: 'number', minimum: 0, maximum: 100 },
+  diskLatencyMillis: { type: 'number', minimum: 0 },
+  logonDurationMillis: { type: 'number', minimum: 0 },
+  applicationLoadMillis: { type: 'number', minimum: 0 },
+  networkLatencyMillis: { type: 'number', minimum: 0 },
+} as const;
+
+/** Metric families an agent collects; each on unless a policy turns it off. */
+export const metricFamilies = [
+  'processes',
+  'connections',
+  'logons',
+  'inventory',
+  'software',
+  'usage',
+  'loadTimes',
+  'hungProcesses',
+  'displaySessions',
+  'gpu',
+  'browser',
+  'series',
+] as const;
+
+export const policySettingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    callbackIntervalSeconds: { type: 'integer', minimum: 10, maximum: 86_400 },
+    sampleIntervalSeconds: { type: 'integer', minimum: 1, maximum: 3_600 },
+    metricFamilies: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(metricFamilies.map((name) => [name, { type: 'boolean' }])),
+    },
+    thresholds: { type: 'object', additionalProperties: false, properties: thresholdProperties },
+    collectors: {
+      type: 'array',
+      maxItems: 100,
+      items: { type: 'string', format: 'uuid' },
+      description: 'collector ids this group sends to; empty or absent: all',
+    },
+    offlineRetentionDays: { type: 'integer', minimum: 1, maximum: 365 },
+    network: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        detail: { enum: ['flows', 'summary'] },
+        filter: { type: 'string', maxLength: 2_000, description: 'BPF capture filter' },
+      },
+    },
+    networkDeliverySeconds: { type: 'integer', minimum: 10, maximum: 3_600 },
+    connectorId: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { tagging: { type: 'boolean' }, replayProtection: { type: 'boolean' } },
+    },
+    usageAccounting: { type: 'boolean', description: 'hours of use per user and machine' },
+    securityChecks: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        minAgentVersion: { type: 'string', maxLength: 40 },
+        localAdministratorsAllowed: { type: 'boolean' },
+      },
+    },
+    autoUpdate: { type: 'boolean', description: 'agents install newer releases the hub holds' },
+  },
+} as const;
+
+export type PolicySettings = Record<string, unknown> & { callbackIntervalSeconds?: number };
