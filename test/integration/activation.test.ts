@@ -296,7 +296,15 @@ describe(`activating agents and collectors (${storeKind} store)`, () => {
     const certificate = await verifyCertificate(saved.certificatePem, saved.caCertificatePem);
     assert.equal(certificate.subjectId, saved.componentId);
     assert.equal(certificate.kind, 'agent');
-    assert.deepEqual(certificate.policy, { callbackIntervalSeconds: 10 });
+    const [policy] = await hub.context.store.query<{ id: string }>(
+      "SELECT id FROM policies WHERE kind = 'agent' AND is_default",
+    );
+    assert.deepEqual(certificate.policy, {
+      callbackIntervalSeconds: 10,
+      policyId: policy!.id,
+      policyVersion: 1,
+      policyName: 'Default agent policy',
+    });
     assert.deepEqual(saved.policy, certificate.policy);
     await assert.rejects(
       verifyCertificate(saved.certificatePem, otherSite.context.identity.ca.certificatePem),
