@@ -66,6 +66,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   log.info({ componentId: identity.componentId, hub: identity.hubUrl }, 'agent ready');
 
   // While nobody answers, callbacks wait on disk for the days the policy says, 14 by default.
+  // Not yet: the hub has no setting that puts offlineRetentionDays or offlineMaxBytes into the
+  // policies it issues, so every agent keeps the defaults until policies can be edited.
   const spool = new CallbackSpool({
     dir: join(options.dataDir, 'spool'),
     retentionDays: policyNumber(identity.policy.offlineRetentionDays, defaultOfflineRetentionDays),
