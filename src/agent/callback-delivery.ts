@@ -63,8 +63,7 @@ export async function deliverSpool(
 async function newestWaiting(spool: CallbackSpool): Promise<Waiting[]> {
   const batch: Waiting[] = [];
   let bytes = 0;
-  const names = (await spool.names()).reverse();
-  for (const name of names) {
+  for await (const name of spool.newestFirst()) {
     if (batch.length === maxCallbacksPerBatch) break;
     const callback = await spool.read(name);
     if (!callback) continue; // set aside as damaged, and counted, by the spool

@@ -135,4 +135,20 @@ describe('the agent’s offline callback spool', () => {
     assert.equal((await restarted.read(names[0]!))?.callbackId, whole.callbackId);
     assert.equal(restarted.dropped.damaged, 1);
   });
+
+  it('orders a callback spooled after a restart on a clock that went back as the newest', async () => {
+    const first = new CallbackSpool({ dir, nowMillis: clock });
+    await first.open();
+    const before = await spoolHourly(first, 1);
+    nowMillis -= 5 * hourMillis;
+
+    const restarted = new CallbackSpool({ dir, nowMillis: clock });
+    await restarted.open();
+    const after = sampleCallback();
+    await restarted.add(after);
+
+    const newest = await restarted.newestFirst().next();
+    assert.equal((await restarted.read(newest.value as string))?.callbackId, after.callbackId);
+    assert.equal((await restarted.names()).length, before.length + 1);
+  });
 });

@@ -18,6 +18,11 @@ const recordPattern = /^(\d{15})-[0-9a-f-]{36}\.json$/;
 
 export type SpoolDropReason = keyof SpoolDrops;
 
+interface IndexEntry {
+  name: string;
+  bytes: number;
+}
+
 export interface CallbackSpoolOptions {
   dir: string;
   /** Days a callback is kept, counted from when it was spooled (default 14). */
@@ -43,6 +48,8 @@ export class CallbackSpool {
   private readonly maxBytes: number;
   private readonly nowMillis: () => number;
   private lastStampMillis = 0;
+  private index: IndexEntry[] | null = null;
+  private indexBytes = 0;
 
   constructor(private readonly options: CallbackSpoolOptions) {
     this.dir = options.dir;
@@ -70,36 +77,30 @@ export class CallbackSpool {
   /** Writes a callback durably, then trims the spool to its retention and byte ceiling. */
   async add(callback: CallbackV1): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    // Strictly increasing stamps keep the order of callbacks spooled within one millisecond.
+    const index = await this.entries();
+    // Strictly increasing stamps keep the order of callbacks spooled within one millisecond,
+    // and after a restart on a clock that went back.
     const stampMillis = Math.max(this.nowMillis(), this.lastStampMillis + 1);
     this.lastStampMillis = stampMillis;
     const name = `${String(stampMillis).padStart(stampDigits, '0')}-${callback.callbackId}.json`;
-    await writeFileDurably(join(this.dir, name), JSON.stringify(callback));
+    const json = JSON.stringify(callback);
+    await writeFileDurably(join(this.dir, name), json);
+    index.push({ name, bytes: Buffer.byteLength(json) });
+    this.indexBytes += Buffer.byteLength(json);
     await this.trim();
   }
 
   /** Drops what is past the retention, then the oldest past the byte ceiling; counts both. */
   async trim(): Promise<void> {
-    const names = await this.names();
+    const index = await this.entries();
     const oldestKeptMillis = this.nowMillis() - this.retentionMillis;
-    const aged = names.filter((name) => stampOf(name) < oldestKeptMillis);
-    for (const name of aged) await rm(join(this.dir, name), { force: true });
+    const aged = index.filter((entry) => stampOf(entry.name) < oldestKeptMillis);
+    for (const { name } of aged) await this.remove(name);
 
-    const kept = names.filter((name) => stampOf(name) >= oldestKeptMillis);
-    const sizes = await Promise.all(
-      kept.map((name) =>
-        stat(join(this.dir, name)).then(
-          (s) => s.size,
-          () => 0,
-        ),
-      ),
-    );
-    let totalBytes = sizes.reduce((sum, size) => sum + size, 0);
     let overBytes = 0;
     // The newest callback always stays, even alone past the ceiling: it is the one to send.
-    while (totalBytes > this.maxBytes && overBytes < kept.length - 1) {
-      await rm(join(this.dir, kept[overBytes]!), { force: true });
-      totalBytes -= sizes[overBytes]!;
+    while (this.indexBytes > this.maxBytes && index.length > 1) {
+      await this.remove(index[0]!.name);
       overBytes++;
     }
     if (aged.length > 0) await this.count('agedOut', aged.length);
@@ -108,14 +109,28 @@ export class CallbackSpool {
 
   /** Waiting callbacks, oldest first. */
   async names(): Promise<string[]> {
-    const all = await readdir(this.dir).catch(() => [] as string[]);
-    return all.filter((name) => name.endsWith('.json') && name !== dropsFile).sort();
+    return (await this.entries()).map((entry) => entry.name);
+  }
+
+  /**
+   * Waiting callbacks, newest first, read lazily from the spool's own list: removing or
+   * setting aside the one just handed out does not disturb the walk.
+   */
+  async *newestFirst(): AsyncGenerator<string> {
+    const index = await this.entries();
+    for (let i = index.length - 1; i >= 0; i--) {
+      const entry = index[i];
+      if (entry) yield entry.name;
+    }
   }
 
   /** Reads one; a file that is not a whole callback is set aside, counted, and null returned. */
   async read(name: string): Promise<CallbackV1 | null> {
     const text = await readFile(join(this.dir, name), 'utf8').catch(() => null);
-    if (text === null) return null; // gone already: nothing to send, nothing lost here
+    if (text === null) {
+      this.forget(name); // gone already: nothing to send, nothing lost here
+      return null;
+    }
     const callback = recordPattern.test(name) ? parseCallback(text) : null;
     if (!callback) await this.setAside(name, 'damaged');
     return callback;
@@ -123,6 +138,7 @@ export class CallbackSpool {
 
   async remove(name: string): Promise<void> {
     await rm(join(this.dir, name), { force: true });
+    this.forget(name);
   }
 
   /** Moves a callback the receivers will never take, or a damaged file, out of the queue. */
@@ -132,7 +148,39 @@ export class CallbackSpool {
     await rename(join(this.dir, name), join(folder, `${randomUUID()}-${name}`)).catch(
       () => undefined,
     );
+    this.forget(name);
     await this.count(reason, 1);
+  }
+
+  // The folder is read once; after that the spool, its only writer, keeps the list itself,
+  // so a spool of thousands of callbacks costs no directory scan per callback.
+  private async entries(): Promise<IndexEntry[]> {
+    if (this.index) return this.index;
+    const all = await readdir(this.dir).catch(() => [] as string[]);
+    const names = all.filter((name) => name.endsWith('.json') && name !== dropsFile).sort();
+    const sizes = await Promise.all(
+      names.map((name) =>
+        stat(join(this.dir, name)).then(
+          (found) => found.size,
+          () => 0,
+        ),
+      ),
+    );
+    this.index = names.map((name, i) => ({ name, bytes: sizes[i]! }));
+    this.indexBytes = sizes.reduce((sum, size) => sum + size, 0);
+    for (const name of names) {
+      const stampMillis = stampOf(name);
+      if (Number.isFinite(stampMillis) && stampMillis > this.lastStampMillis)
+        this.lastStampMillis = stampMillis;
+    }
+    return this.index;
+  }
+
+  private forget(name: string): void {
+    const at = this.index?.findIndex((entry) => entry.name === name) ?? -1;
+    if (at === -1) return;
+    this.indexBytes -= this.index![at]!.bytes;
+    this.index!.splice(at, 1);
   }
 
   private async count(reason: SpoolDropReason, howMany: number): Promise<void> {
