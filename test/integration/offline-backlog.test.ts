@@ -14,7 +14,7 @@ import { CallbackSpool } from '../../src/agent/callback-spool.js';
 import { DeliveryTargets } from '../../src/agent/delivery-targets.js';
 import { defaultRetryAfterSeconds } from '../../src/collector/callbacks/intake-refusals.js';
 import { hubStatus } from '../../src/hub/hub-status.js';
-import { maxCallbacksPerBatch } from '../../src/protocol/callback-batch.js';
+import { callbackBatchPath, maxCallbacksPerBatch } from '../../src/protocol/callback-batch.js';
 import type { CallbackV1 } from '../../src/protocol/callback-schema.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { sampleCallback, sampleProcessCount } from '../support/sample-callback.js';
@@ -117,6 +117,28 @@ describe(`an agent's backlog after 20 days without contact (${storeKind} store)`
       [dropped],
     );
     assert.equal(found.length, 0);
+  });
+
+  it('refuses as malformed a batch of more than five, an empty one, and one that is not a batch', async () => {
+    const malformedBefore = hub.context.rejections.get('malformed');
+    const six = Array.from({ length: 6 }, () => sampleCallback('desk-offline'));
+    const bodies = [
+      { schema: 'strata.callback-batch.v1', callbacks: six },
+      { schema: 'strata.callback-batch.v1', callbacks: [] },
+      six[0],
+    ];
+
+    for (const body of bodies) {
+      const result = await agent.hub.request(callbackBatchPath, body);
+      assert.equal(result.kind === 'refused' && result.code, 'malformed');
+    }
+
+    assert.equal(hub.context.rejections.get('malformed') - malformedBefore, bodies.length);
+    const found = await hub.context.store.query(
+      'SELECT 1 FROM callbacks WHERE callback_id = ANY($1::uuid[])',
+      [six.map((callback) => callback.callbackId)],
+    );
+    assert.equal(found.length, 0, 'nothing of a refused batch is stored');
   });
 
   it('shows the drop counts the newest callback carried on the hub’s status', async () => {
