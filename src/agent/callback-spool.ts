@@ -103,6 +103,8 @@ export class CallbackSpool {
       await this.remove(index[0]!.name);
       overBytes++;
     }
+    // Not yet: a kill between removing files and writing their count loses that count (not
+    // the callbacks, which were to go anyway); counting first would count them twice instead.
     if (aged.length > 0) await this.count('agedOut', aged.length);
     if (overBytes > 0) await this.count('overBytes', overBytes);
   }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifyCertificate } from '../protocol/certificate-authority.js';
-import { ChannelClient, type Transport } from '../protocol/channel-client.js';
+import { ChannelClient } from '../protocol/channel-client.js';
 import { httpTransport } from '../protocol/http-transport.js';
 import { keyFingerprint } from '../protocol/key-pair.js';
 import { writeFileDurably } from '../shared/atomic-file.js';
@@ -27,14 +27,6 @@ export interface DeliveryTarget {
   client: ChannelClient;
 }
 
-/** What tests may swap: how a target is reached, and the dice for the first collector. */
-export interface DeliveryTargetsOptions {
-  /** The transport to one base URL (default: HTTP with a 30 s timeout). */
-  transport?: (url: string) => Transport;
-  /** A number in [0, 1), as Math.random. */
-  random?: () => number;
-}
-
 /**
  * The places an agent sends callbacks to, in the order it tries them: the collectors round
  * robin, starting at a random one, then the hub when no collector answers. A target that fails
@@ -54,7 +46,6 @@ export class DeliveryTargets {
     private readonly privateKeyPem: string,
     private readonly dataDir: string,
     private readonly log: Logger,
-    private readonly options: DeliveryTargetsOptions = {},
   ) {
     this.hub = {
       id: identity.hubId,
@@ -129,7 +120,7 @@ export class DeliveryTargets {
     }
     // A fresh agent starts at a random collector, so agents spread over the pair.
     if (this.collectors.length === 0 && checked.length > 0)
-      this.next = Math.floor((this.options.random ?? Math.random)() * checked.length);
+      this.next = Math.floor(Math.random() * checked.length);
     this.collectors = checked;
     this.next %= Math.max(1, checked.length);
   }
@@ -158,7 +149,7 @@ export class DeliveryTargets {
       privateKeyPem: this.privateKeyPem,
       recipientId,
       recipientPublicKeyPem,
-      transport: (this.options.transport ?? httpTransport)(url),
+      transport: httpTransport(url),
     });
   }
 }
