@@ -7,7 +7,12 @@ import { ConfigError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { strataVersion } from '../shared/version.js';
 import { activate, loadIdentity, saveHubUrl, type ComponentIdentity } from './agent-identity.js';
-import { CallbackSpool } from './callback-spool.js';
+import {
+  CallbackSpool,
+  defaultOfflineMaxBytes,
+  defaultOfflineRetentionDays,
+} from './callback-spool.js';
+import { DeliveryBackoff } from './delivery-backoff.js';
 import { startConnectorTagging, type ConnectorTagging } from './connector-id/connector-tagging.js';
 import { deliverSpool } from './callback-delivery.js';
 import { DeliveryTargets } from './delivery-targets.js';
@@ -21,17 +26,6 @@ import { ProcessUsageTracker } from './processes/process-usage.js';
 import { refreshPolicy } from './policy-refresh.js';
 import { collectMachineSample } from './machine-sample.js';
 import { ensureDataDir } from '../shared/data-dir.js';
-
-/** First wait after a failed delivery, unless the receiver says otherwise: 30 s, doubling. */
-const firstRetryMillis = 30_000;
-/** Longest wait between delivery attempts: 15 minutes (never longer than the interval). */
-const maxRetryMillis = 15 * 60_000;
-
-/** Exponential back-off with ±20% jitter, so agents that failed together retry apart. */
-function retryDelayMillis(failures: number): number {
-  const base = Math.min(maxRetryMillis, firstRetryMillis * 2 ** Math.max(0, failures - 1));
-  return Math.round(base * (0.8 + Math.random() * 0.4));
-}
 
 export interface AgentOptions {
   dataDir: string;
@@ -72,7 +66,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   let identity = await ensureIdentity(options, keys);
   log.info({ componentId: identity.componentId, hub: identity.hubUrl }, 'agent ready');
 
-  const spool = new CallbackSpool(join(options.dataDir, 'spool'));
+  // While nobody answers, callbacks wait on disk for the days the policy says, 14 by default.
+  const spoolLimits = () => ({
+    retentionDays: policyNumber(identity.policy.offlineRetentionDays, defaultOfflineRetentionDays),
+    maxBytes: policyNumber(identity.policy.offlineMaxBytes, defaultOfflineMaxBytes),
+  });
+  const spool = new CallbackSpool({ dir: join(options.dataDir, 'spool'), ...spoolLimits(), log });
+  await spool.open();
   const targets = new DeliveryTargets(identity, keys.privateKeyPem, options.dataDir, log);
   // The package list goes out only when it changed since the last callback that carried it.
   const software = new SoftwareTracker(join(options.dataDir, 'software-hash'));
@@ -128,6 +128,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     if (refresh.status !== 'renewed') return;
     identity = refresh.identity;
     intervalMillis = policyInterval();
+    spool.setLimits(spoolLimits());
     nextSampleAtMillis = Math.min(nextSampleAtMillis, Date.now() + intervalMillis);
     const { policyName, policyVersion, callbackIntervalSeconds } = identity.policy;
     log.info({ policyName, policyVersion, callbackIntervalSeconds }, 'policy changed');
@@ -140,15 +141,20 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       callbackId: randomUUID(),
       agentVersion: strataVersion,
       ...(await sample()),
+      // Drops so far, so the hub sees what an outage cost even when the dropped never arrive.
+      spoolDrops: { ...spool.dropped },
     };
     await spool.add(callback);
     await software.markSent(callback.software);
     await logons.markSent(callback.logons !== undefined);
   };
 
+  const backoff = new DeliveryBackoff();
   const deliver = async (): Promise<FlushResult> => {
     await targets.refresh();
     const result = await deliverSpool(spool, targets, log);
+    if (result.status === 'delivered') backoff.succeeded();
+    else backoff.failed(result.retryAfterMillis, result.delivered > 0);
     if (result.status === 'pending') {
       const waiting = (await spool.names()).length;
       if (/^(revoked_sender|unknown_sender|certificate_expired)\b/.test(result.reason)) {
@@ -159,7 +165,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
             'aside and start the agent with a new activation token',
         );
       } else {
-        log.warn({ reason: result.reason, waiting }, 'callback kept for later');
+        const retryInMillis = backoff.waitMillis();
+        log.warn({ reason: result.reason, waiting, retryInMillis }, 'callbacks kept for later');
       }
     }
     return result;
@@ -170,6 +177,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     while (running) await running.catch(() => undefined);
     running = work().catch((error: unknown) => {
       log.error({ err: error }, 'callback cycle failed');
+      backoff.failed(0); // whatever broke, the next try waits its turn like any failure
       return {
         status: 'pending',
         delivered: 0,
@@ -190,29 +198,32 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       return deliver();
     });
 
-  // Samples are taken on the policy interval whatever happens to delivery; a failed delivery
-  // is retried on its own, backing off, so an outage queues one callback per interval and
-  // the agent never floods its spool (or the hub, when it returns) with extra samples.
+  // Samples are taken on the policy interval whatever happens to delivery. A failed delivery
+  // is retried on its own, backing off (see DeliveryBackoff); a sample that falls due while the
+  // agent backs off is only spooled, so an outage queues one callback per interval and the
+  // receivers are not asked again before the back-off or their Retry-After has passed.
   let nextSampleAtMillis = Date.now() + intervalMillis;
-  let failedDeliveries = 0;
+  const sampleOnly = async (): Promise<FlushResult> => {
+    await takeSample();
+    return { status: 'pending', delivered: 0, reason: 'backing off', retryAfterMillis: 0 };
+  };
   const tick = async () => {
     const sampleDue = Date.now() >= nextSampleAtMillis;
     if (sampleDue) nextSampleAtMillis = Date.now() + intervalMillis;
-    const result = sampleDue ? await callbackNow() : await exclusive(deliver);
-    schedule(result);
+    if (!backoff.ready()) {
+      if (sampleDue) await exclusive(sampleOnly);
+    } else if (sampleDue) await callbackNow();
+    else await exclusive(deliver);
+    schedule();
   };
-  const schedule = (result: FlushResult) => {
+  const schedule = () => {
     if (stopped) return;
     const untilSampleMillis = Math.max(0, nextSampleAtMillis - Date.now());
-    failedDeliveries = result.status === 'pending' ? failedDeliveries + 1 : 0;
-    const retryMillis =
-      result.status === 'pending'
-        ? result.retryAfterMillis || retryDelayMillis(failedDeliveries)
-        : untilSampleMillis;
-    timer = setTimeout(() => void tick(), Math.min(retryMillis, untilSampleMillis));
+    const untilRetryMillis = backoff.failedPasses > 0 ? backoff.waitMillis() : untilSampleMillis;
+    timer = setTimeout(() => void tick(), Math.min(untilRetryMillis, untilSampleMillis));
   };
 
-  void callbackNow().then(schedule);
+  void callbackNow().then(() => schedule());
 
   return {
     get identity() {
@@ -258,4 +269,10 @@ async function ensureIdentity(
     name: options.name ?? hostname(),
     keys,
   });
+}
+
+/** A positive number from the policy, or the default when the policy has none (or nonsense). */
+function policyNumber(value: unknown, fallback: number): number {
+  const number = Number(value ?? fallback);
+  return Number.isFinite(number) && number > 0 ? number : fallback;
 }

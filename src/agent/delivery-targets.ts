@@ -28,15 +28,17 @@ export interface DeliveryTarget {
 }
 
 /**
- * The places an agent sends callbacks to, in the order it tries them: the collectors, starting
- * at a random one and moving on past any that fails, then the hub when no collector answers.
- * The list comes from the hub over the agent's channel and is kept on disk, so an agent that
- * restarts while the hub is away still knows its collectors.
+ * The places an agent sends callbacks to, in the order it tries them: the collectors round
+ * robin, starting at a random one, then the hub when no collector answers. A target that fails
+ * is skipped for the rest of the delivery pass; the next pass tries everyone again. The list
+ * comes from the hub over the agent's channel and is kept on disk, so an agent that restarts
+ * while the hub is away still knows its collectors.
  */
 export class DeliveryTargets {
   private collectors: DeliveryTarget[] = [];
   private next = 0;
   private fetchedAtMillis = Number.NEGATIVE_INFINITY;
+  private readonly skipped = new Set<DeliveryTarget>();
   readonly hub: DeliveryTarget;
 
   constructor(
@@ -67,19 +69,38 @@ export class DeliveryTargets {
     await writeFileDurably(join(this.dataDir, listFile), JSON.stringify(listed));
   }
 
-  /** Every target once, in the order to try them now: collectors round robin, the hub last. */
-  ordered(): DeliveryTarget[] {
-    const count = this.collectors.length;
-    const rotated = this.collectors.map((_, i) => this.collectors[(this.next + i) % count]!);
-    return [...rotated, this.hub];
+  /** Collectors known now, in listed order. */
+  get collectorCount(): number {
+    return this.collectors.length;
+  }
+
+  /** A new delivery pass: targets that failed in the last one get another chance. */
+  beginPass(): void {
+    this.skipped.clear();
   }
 
   /**
-   * A target failed: the next attempt starts at the collector after it.
-   * Not yet: back-off with jitter per target and a paced backlog; today a failed round waits
-   * for the Retry-After (or 60 s) the agent's schedule gives it.
+   * The targets to try for the next request, in order: the collectors that have not failed in
+   * this pass, round robin from the next one due, then the hub unless it failed too.
    */
+  ordered(): DeliveryTarget[] {
+    const count = this.collectors.length;
+    const rotated = this.collectors.map((_, i) => this.collectors[(this.next + i) % count]!);
+    return [...rotated, this.hub].filter((target) => !this.skipped.has(target));
+  }
+
+  /** A target took a request: the next request goes to the collector after it. */
+  answered(target: DeliveryTarget): void {
+    this.moveAfter(target);
+  }
+
+  /** A target failed: it is skipped for the rest of this pass. */
   failed(target: DeliveryTarget): void {
+    this.skipped.add(target);
+    this.moveAfter(target);
+  }
+
+  private moveAfter(target: DeliveryTarget): void {
     const index = this.collectors.indexOf(target);
     if (index !== -1) this.next = (index + 1) % this.collectors.length;
   }

@@ -21,6 +21,7 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
   'POST /api/v1/channel/challenge': ['components', 'sealed', 'A challenge to open a session'],
   'POST /api/v1/channel/open': ['components', 'sealed', 'Open a sealed session'],
   'POST /api/v1/callbacks': ['components', 'sealed', "Take an agent's callback"],
+  'POST /api/v1/callbacks/batch': ['components', 'sealed', "Take up to five of an agent's"],
   'POST /api/v1/collector/report': ['components', 'sealed', "A collector's state report"],
   'POST /api/v1/collector/agent': ['components', 'sealed', 'Look up an agent for a collector'],
   'POST /api/v1/collector/batches': ['components', 'sealed', 'Store a batch of callbacks'],

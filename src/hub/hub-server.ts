@@ -21,6 +21,9 @@ import { peopleRoutes } from './routes/people-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { findWebAssets, notBuiltPage } from './web-assets.js';
 
+/** How long a caller is asked to wait while the hub's store is away: 30 seconds. */
+const storeAwayRetryAfterSeconds = 30;
+
 // Requests from agents and collectors: refusals there are counted by reason.
 const componentPaths = [
   '/api/v1/activate',
@@ -88,6 +91,14 @@ export async function buildHubServer(
     if (classifyStoreError(error) === 'data') {
       // A value the store cannot hold (a NUL, an impossible date): the caller's input, not a bug.
       return reply.code(400).send({ code: 'invalid_request', message: 'a value cannot be stored' });
+    }
+    if (classifyStoreError(error) === 'unavailable') {
+      // The store is away: agents and collectors keep their data and come back when asked.
+      hub.log.warn({ err: error, url: request.url }, 'store unavailable; asked to come back');
+      return reply
+        .code(503)
+        .header('retry-after', String(storeAwayRetryAfterSeconds))
+        .send({ code: 'store_unavailable', message: 'the hub’s store is away; try again later' });
     }
     hub.log.error({ err: error, url: request.url }, 'request failed');
     return reply.code(500).send({ code: 'internal_error', message: 'the hub failed; see its log' });

@@ -19,9 +19,23 @@ export async function hubStatus(
   return {
     store: { kind: store.kind, location: store.location },
     counts,
+    agentSpoolDrops: await agentSpoolDrops(store),
     ...(extra ? { intake: extra.counters, rejections: extra.rejections.snapshot() } : {}),
     collectors: (await listCollectors(store, Date.now())).map(collectorSummary),
   };
+}
+
+/**
+ * Callbacks the agents' offline spools dropped, by reason, summed over machines: each agent
+ * reports its running totals in every callback, and the machine keeps the latest.
+ */
+async function agentSpoolDrops(store: Store): Promise<Record<string, number>> {
+  const rows = await store.query<{ reason: string; n: number }>(
+    `SELECT d.key AS reason, sum(d.value::bigint)::float8 AS n
+     FROM machines m, jsonb_each_text(m.latest_sample->'spoolDrops') d
+     GROUP BY d.key ORDER BY d.key`,
+  );
+  return Object.fromEntries(rows.map((row) => [row.reason, Number(row.n)]));
 }
 
 /** What the status page shows of each collector: its state, its queue, and what it refused. */
@@ -65,6 +79,10 @@ export function metricsText(status: Awaited<ReturnType<typeof hubStatus>>): stri
   lines.push('# TYPE strata_messages_rejected_total counter');
   for (const [reason, value] of Object.entries(status.rejections ?? {})) {
     lines.push(`strata_messages_rejected_total{reason="${reason}"} ${value}`);
+  }
+  lines.push('# TYPE strata_agent_spool_dropped_total counter');
+  for (const [reason, value] of Object.entries(status.agentSpoolDrops ?? {})) {
+    lines.push(`strata_agent_spool_dropped_total{reason="${reason}"} ${value}`);
   }
   lines.push(...collectorMetrics(status.collectors));
   return `${lines.join('\n')}\n`;

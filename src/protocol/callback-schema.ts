@@ -114,11 +114,24 @@ export interface MachineSample
   processes: ProcessSample[];
 }
 
+/**
+ * Callbacks the agent's offline spool dropped since it was installed, by reason: past the
+ * retention days, past the byte ceiling, damaged on disk, refused for good by a receiver.
+ */
+export interface SpoolDrops {
+  agedOut: number;
+  overBytes: number;
+  damaged: number;
+  refusedByHub: number;
+}
+
 export interface CallbackV1 extends MachineSample {
   schema: 'strata.callback.v1';
   /** Chosen by the agent (UUID); a callback delivered twice is stored once. */
   callbackId: string;
   agentVersion: string;
+  /** The spool's drop counts when the callback was made; absent from older agents. */
+  spoolDrops?: SpoolDrops;
 }
 
 const isoOrNull = { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] };
@@ -146,6 +159,17 @@ export const callbackJsonSchema = {
     schema: { const: 'strata.callback.v1' },
     callbackId: { type: 'string', format: 'uuid' },
     agentVersion: shortText,
+    spoolDrops: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['agedOut', 'overBytes', 'damaged', 'refusedByHub'],
+      properties: {
+        agedOut: { type: 'integer', minimum: 0 },
+        overBytes: { type: 'integer', minimum: 0 },
+        damaged: { type: 'integer', minimum: 0 },
+        refusedByHub: { type: 'integer', minimum: 0 },
+      },
+    },
     sampledAt: { type: 'string', format: 'date-time' },
     cpuPercent: { type: 'number', minimum: 0, maximum: 100 },
     load1: { anyOf: [count, { type: 'null' }] },

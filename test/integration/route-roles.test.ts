@@ -26,6 +26,7 @@ const access: Record<string, Access> = {
   'POST /api/v1/channel/challenge': 'sealed',
   'POST /api/v1/channel/open': 'sealed',
   'POST /api/v1/callbacks': 'sealed',
+  'POST /api/v1/callbacks/batch': 'sealed',
   'POST /api/v1/collector/report': 'sealed',
   'POST /api/v1/collector/agent': 'sealed',
   'POST /api/v1/collector/batches': 'sealed',

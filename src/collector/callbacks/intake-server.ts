@@ -7,7 +7,8 @@ import Fastify, {
 import type { ChannelServer } from '../../protocol/channel-server.js';
 import { MessageRejected, type RejectionCounter } from '../../protocol/rejection.js';
 import type { Logger } from '../../shared/logger.js';
-import { receiveCallback, type ReceiverParts } from './callback-receiver.js';
+import { callbackBatchPath } from '../../protocol/callback-batch.js';
+import { receiveCallback, receiveCallbackBatch, type ReceiverParts } from './callback-receiver.js';
 import { IntakeRefused } from './intake-refusals.js';
 
 /** Largest sealed message a collector accepts, in bytes: 8 MiB, as the hub. */
@@ -63,6 +64,7 @@ export async function buildIntakeServer(parts: IntakeServerParts): Promise<Fasti
     return accepted;
   });
   app.post('/api/v1/callbacks', async (request) => receiveCallback(parts, request.body));
+  app.post(callbackBatchPath, async (request) => receiveCallbackBatch(parts, request.body));
   return app;
 }
 

@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { checkCallback } from '../../protocol/callback-validator.js';
 import { MessageRejected } from '../../protocol/rejection.js';
 import { activateComponent } from '../activation-service.js';
-import { storeCallback } from '../callback-intake.js';
+import { callbackBatchPath, decodeBatch } from '../../protocol/callback-batch.js';
+import {
+  isDataException,
+  outsideStoreMessage,
+  storeCallback,
+  storeCallbackBatch,
+} from '../callback-intake.js';
 import type { HubContext } from '../hub-context.js';
 
 /** Largest sealed message the hub accepts, in bytes: 8 MiB (a callback is far smaller). */
@@ -53,7 +59,7 @@ export async function componentRoutes(app: FastifyInstance, hub: HubContext) {
         // 15:59, a NUL in text). Refused as invalid, the agent sets the callback aside instead
         // of resending it forever ahead of everything it measured since.
         if (isDataException(error)) {
-          throw new MessageRejected('invalid_callback', 'a value is outside what the store holds');
+          throw new MessageRejected('invalid_callback', outsideStoreMessage);
         }
         throw error;
       },
@@ -64,13 +70,19 @@ export async function componentRoutes(app: FastifyInstance, hub: HubContext) {
     const ack = { callbackId: checked.callback.callbackId, status: outcome.status };
     return hub.channel.reply(session, seq, Buffer.from(JSON.stringify(ack)));
   });
-}
 
-/**
- * True for PostgreSQL's data exceptions (SQLSTATE class 22): a value its column cannot hold,
- * such as a number out of range, year 0 or a NUL in text. Both stores report these codes.
- */
-function isDataException(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('22');
+  // A backlog after an outage: up to five callbacks, each answered on its own. Stored before
+  // the answer, as above; the agent sends one batch at a time, so the hub sets the pace.
+  app.post(callbackBatchPath, limits, async (request) => {
+    const { session, plaintext } = await hub.channel.receive(request.body);
+    const callbacks = decodeBatch(plaintext);
+    const results = await storeCallbackBatch(hub.store, session.senderId, callbacks);
+    for (const result of results) {
+      if (result.status === 'stored') hub.counters.callbacksStored++;
+      if (result.status === 'duplicate') hub.counters.callbacksDuplicate++;
+      if (result.status === 'refused') hub.rejections.add('invalid_callback');
+    }
+    const seq = (request.body as { seq: number }).seq;
+    return hub.channel.reply(session, seq, Buffer.from(JSON.stringify({ results })));
+  });
 }
