@@ -19,6 +19,8 @@ import { defaultSampleIntervalSeconds, SampleSeriesRecorder } from './series/sam
 import { startLoadTimeWatcher } from './processes/load-times.js';
 import { ProcessUsageTracker } from './processes/process-usage.js';
 import { collectMachineSample } from './machine-sample.js';
+import { restartProcess } from './updater/agent-restart.js';
+import { startUpdater } from './updater/agent-updater.js';
 import { ensureDataDir } from '../shared/data-dir.js';
 
 /** First wait after a failed delivery, unless the receiver says otherwise: 30 s, doubling. */
@@ -193,7 +195,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   void callbackNow().then(schedule);
 
-  return {
+  // The updater role: new versions from the hub when the policy says autoUpdate.
+  const updater = startUpdater({
+    ...{ identity, privateKeyPem: keys.privateKeyPem, dataDir: options.dataDir, log },
+    restart: (bundlePath) => void agent.stop().then(() => restartProcess(bundlePath)),
+  });
+
+  const agent: RunningAgent = {
     identity,
     spool,
     callbackNow,
@@ -202,11 +210,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       clearTimeout(timer);
       await running?.catch(() => undefined);
       await tagging?.stop();
+      await updater.stop();
       loadTimes?.stop();
       series.stop();
       log.info('agent stopped');
     },
   };
+  return agent;
 }
 
 async function ensureIdentity(

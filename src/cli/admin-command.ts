@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { roles } from '../hub/people.js';
 import { runConsoleOperation } from './console-session.js';
@@ -110,6 +111,8 @@ export function adminCommand(): Command {
     ),
   );
 
+  admin.addCommand(agentReleaseCommand());
+
   admin.addCommand(
     storeCommand('status')
       .description('show the store and what it holds')
@@ -118,4 +121,34 @@ export function adminCommand(): Command {
       ),
   );
   return admin;
+}
+
+function agentReleaseCommand(): Command {
+  return new Command('agent-release')
+    .description('agent releases that agents with autoUpdate in their policy install')
+    .addCommand(
+      storeCommand('publish')
+        .description('publish an agent bundle; the hub signs its manifest with the site CA')
+        .argument('<file>', 'the agent bundle (dist/agent/strata-agent.mjs)')
+        .requiredOption('--version <version>', 'its version, such as 1.2.3')
+        .action(async (file: string, flags: Flags & { version: string }) => {
+          const bundle = await readFile(file);
+          const result = await runConsoleOperation(
+            resolveSettings(flags),
+            'agent-release-publish',
+            {
+              version: flags.version,
+              bundleBase64: bundle.toString('base64'),
+            },
+          );
+          print(result);
+        }),
+    )
+    .addCommand(
+      storeCommand('list')
+        .description('list published agent releases, newest first')
+        .action(async (flags: Flags) =>
+          print(await runConsoleOperation(resolveSettings(flags), 'agent-release-list', {})),
+        ),
+    );
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { controlSocketName } from '../hub/control-socket.js';
@@ -36,7 +37,10 @@ export async function runConsoleOperation(
     if (!rows[0]) {
       throw new ConfigError('no hub has run on this store yet; start one with `strata hub` first');
     }
-    const operations = consoleOperations(store, certificatePin(rows[0].value.caCertificatePem));
+    // Only a hub machine holds the CA key; without it, publishing a release says so.
+    const caKey = await readFile(join(hubDir, 'ca-key.pem'), 'utf8').catch(() => null);
+    const caPin = certificatePin(rows[0].value.caCertificatePem);
+    const operations = consoleOperations(store, caPin, caKey);
     const run = operations[name] as (args: unknown) => Promise<unknown>;
     return await run(args);
   } finally {

@@ -17,6 +17,7 @@ import { connectorIdRoutes } from './routes/connector-id-routes.js';
 import { machineRoutes } from './routes/machine-routes.js';
 import { networkRoutes } from './routes/network-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
+import { releaseRoutes } from './routes/release-routes.js';
 import { findWebAssets, notBuiltPage } from './web-assets.js';
 
 // Requests from agents and collectors: refusals there are counted by reason.
@@ -81,6 +82,7 @@ export async function buildHubServer(hub: HubContext): Promise<FastifyInstance> 
   await app.register((scope) => adminRoutes(scope, hub));
   await app.register((scope) => connectorIdRoutes(scope, hub));
   await app.register((scope) => networkRoutes(scope, hub));
+  await app.register((scope) => releaseRoutes(scope, hub));
   await registerWebUi(app);
   return app;
 }

@@ -13,6 +13,7 @@ import {
   defaultCallbackIntervalSeconds,
   defaultMaxCollectors,
   minCallbackIntervalSeconds,
+  type AgentPolicy,
   type HubContext,
 } from './hub-context.js';
 import { loadHubIdentity } from './hub-identity.js';
@@ -37,6 +38,8 @@ export interface HubOptions {
   callbackIntervalSeconds?: number;
   /** Most active collectors (default 10). */
   maxCollectors?: number;
+  /** Update fields of the policy given to new agents (default: no automatic updates). */
+  agentUpdates?: Pick<AgentPolicy, 'autoUpdate' | 'updateCheckSeconds'>;
   logger?: Logger;
   nowMillis?: () => number;
 }
@@ -79,6 +82,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       signInRefused: 0,
       signInLocked: 0,
       signInBusy: 0,
+      releaseChecks: 0,
+      releaseBundlesServed: 0,
     };
     const context: HubContext = {
       store: opened,
@@ -92,7 +97,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       rejections: new RejectionCounter(),
       log,
       dataDir: options.dataDir,
-      defaultPolicy: { callbackIntervalSeconds: interval },
+      defaultPolicy: { callbackIntervalSeconds: interval, ...options.agentUpdates },
       nowMillis,
       counters,
       signInGuard: new SignInGuard(counters, nowMillis),
@@ -108,6 +113,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       join(options.dataDir, controlSocketName),
       opened,
       identity.caPin,
+      identity.caKeys.privateKeyPem,
     );
     log.info(
       { url, store: opened.location, storeKind: opened.kind, hubId: identity.hubId },

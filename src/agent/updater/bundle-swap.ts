@@ -1,0 +1,90 @@
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { syncFolder, writeFileDurably } from '../../shared/atomic-file.js';
+
+/** Starts a new version may take without staying up before it is rolled back: 3. */
+export const maxStartAttempts = 3;
+
+/** Where a swap keeps its state: the `updates` folder in the agent's data folder. */
+export function updatesDir(dataDir: string): string {
+  return join(dataDir, 'updates');
+}
+
+/** Written before a new bundle replaces the running one; removed once the new one has run. */
+export interface PendingUpdate {
+  version: string;
+  previousVersion: string;
+  bundlePath: string;
+  previousPath: string;
+  /** How often the new version has started without being confirmed. */
+  startAttempts: number;
+}
+
+/** The copy of the replaced bundle that a rollback restores. */
+export function previousBundlePath(bundlePath: string): string {
+  return `${bundlePath}.previous`;
+}
+
+/**
+ * Puts a verified bundle in place of the running one. Order matters for a crash at any point:
+ * (1) the running bundle is copied to `<bundle>.previous`, (2) the pending record is written,
+ * (3) the new bundle is written beside the running one, fsynced and renamed over it. Every
+ * step is fsynced with its folder, so after a power loss the bundle is whole, old or new.
+ */
+export async function installBundle(options: {
+  dataDir: string;
+  bundlePath: string;
+  bundle: Buffer;
+  version: string;
+  runningVersion: string;
+}): Promise<PendingUpdate> {
+  const { bundlePath } = options;
+  const { mode } = await stat(bundlePath);
+  const previousPath = previousBundlePath(bundlePath);
+  await writeFileDurably(previousPath, await readFile(bundlePath), mode & 0o777);
+
+  const pending: PendingUpdate = {
+    version: options.version,
+    previousVersion: options.runningVersion,
+    bundlePath,
+    previousPath,
+    startAttempts: 0,
+  };
+  await savePending(options.dataDir, pending);
+  await writeFileDurably(bundlePath, options.bundle, mode & 0o777);
+  return pending;
+}
+
+/** Puts the previous bundle back and remembers the version that failed, so it is not retried. */
+export async function rollBack(dataDir: string, pending: PendingUpdate): Promise<void> {
+  const { mode } = await stat(pending.previousPath);
+  await writeFileDurably(pending.bundlePath, await readFile(pending.previousPath), mode & 0o777);
+  const failed = await failedVersions(dataDir);
+  failed.add(pending.version);
+  await writeFileDurably(join(updatesDir(dataDir), failedFile), JSON.stringify([...failed]));
+  await clearPending(dataDir);
+}
+
+/** Versions that were installed and rolled back: never offered to install again. */
+export async function failedVersions(dataDir: string): Promise<Set<string>> {
+  const text = await readFile(join(updatesDir(dataDir), failedFile), 'utf8').catch(() => '[]');
+  return new Set(JSON.parse(text) as string[]);
+}
+
+export async function loadPending(dataDir: string): Promise<PendingUpdate | null> {
+  const text = await readFile(join(updatesDir(dataDir), pendingFile), 'utf8').catch(() => null);
+  return text ? (JSON.parse(text) as PendingUpdate) : null;
+}
+
+export async function savePending(dataDir: string, pending: PendingUpdate): Promise<void> {
+  await mkdir(updatesDir(dataDir), { recursive: true, mode: 0o700 });
+  await writeFileDurably(join(updatesDir(dataDir), pendingFile), JSON.stringify(pending));
+}
+
+export async function clearPending(dataDir: string): Promise<void> {
+  await rm(join(updatesDir(dataDir), pendingFile), { force: true });
+  await syncFolder(updatesDir(dataDir)).catch(() => undefined);
+}
+
+const pendingFile = 'pending.json';
+const failedFile = 'failed-versions.json';

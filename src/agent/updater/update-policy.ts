@@ -1,0 +1,22 @@
+/** How often an agent asks the hub for a newer release unless its policy says: 6 hours. */
+export const defaultUpdateCheckSeconds = 21_600;
+/** Shortest check interval a policy may set, in seconds. */
+export const minUpdateCheckSeconds = 60;
+
+/** The part of an agent's policy that governs updates. */
+export interface UpdatePolicy {
+  /** Policy field `autoUpdate`; off unless it is exactly `true`. */
+  autoUpdate: boolean;
+  /** Policy field `updateCheckSeconds`, in milliseconds here. */
+  checkIntervalMillis: number;
+}
+
+/** Reads the update fields of a policy carried in the agent's certificate. */
+export function updatePolicyOf(policy: Record<string, unknown>): UpdatePolicy {
+  const seconds = Number(policy.updateCheckSeconds ?? defaultUpdateCheckSeconds);
+  const valid = Number.isFinite(seconds) && seconds >= minUpdateCheckSeconds;
+  return {
+    autoUpdate: policy.autoUpdate === true,
+    checkIntervalMillis: (valid ? seconds : defaultUpdateCheckSeconds) * 1000,
+  };
+}

@@ -1,0 +1,43 @@
+import {
+  clearPending,
+  loadPending,
+  maxStartAttempts,
+  rollBack,
+  savePending,
+  type PendingUpdate,
+} from './bundle-swap.js';
+
+/** What a start finds about the last update. */
+export type TrialState =
+  | { status: 'none' }
+  /** The record names a version that is not running: the swap never finished, or was undone. */
+  | { status: 'stale'; pending: PendingUpdate }
+  /** This start runs the new version; it is confirmed once it has stayed up a while. */
+  | { status: 'on_trial'; pending: PendingUpdate }
+  /** The new version started too often without staying up: the previous bundle is back. */
+  | { status: 'rolled_back'; pending: PendingUpdate };
+
+/**
+ * Runs at every start of the agent: counts the start of a new version on trial and, past
+ * `maxStartAttempts`, restores the previous bundle. The caller restarts after a roll-back.
+ */
+export async function beginStart(dataDir: string, runningVersion: string): Promise<TrialState> {
+  const pending = await loadPending(dataDir);
+  if (!pending) return { status: 'none' };
+  if (pending.version !== runningVersion) {
+    await clearPending(dataDir);
+    return { status: 'stale', pending };
+  }
+  const counted = { ...pending, startAttempts: pending.startAttempts + 1 };
+  if (counted.startAttempts > maxStartAttempts) {
+    await rollBack(dataDir, counted);
+    return { status: 'rolled_back', pending: counted };
+  }
+  await savePending(dataDir, counted);
+  return { status: 'on_trial', pending: counted };
+}
+
+/** The new version has stayed up: it is kept, and the next update starts a new trial. */
+export async function confirmStart(dataDir: string): Promise<void> {
+  await clearPending(dataDir);
+}
