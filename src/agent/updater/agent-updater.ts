@@ -166,6 +166,13 @@ export function startUpdater(options: UpdaterOptions): Updater {
         setImmediate(() => options.restart(trial.pending.bundlePath));
         return;
       }
+      if (trial.status === 'mislabelled') {
+        log.warn(
+          { published: trial.pending.version, reports: runningVersion },
+          'the installed agent bundle reports another version than it was published as; ' +
+            'it is kept, and that release is not installed again',
+        );
+      }
       if (trial.status === 'on_trial') {
         later(confirmAfterMillis, () => {
           void confirmStart(options.dataDir).then(() =>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncFolder, writeFileDurably } from '../../shared/atomic-file.js';
@@ -13,6 +14,8 @@ export function updatesDir(dataDir: string): string {
 /** Written before a new bundle replaces the running one; removed once the new one has run. */
 export interface PendingUpdate {
   version: string;
+  /** SHA-256 of the new bundle, hex: tells whether the swap happened. */
+  sha256: string;
   previousVersion: string;
   bundlePath: string;
   previousPath: string;
@@ -45,6 +48,7 @@ export async function installBundle(options: {
 
   const pending: PendingUpdate = {
     version: options.version,
+    sha256: createHash('sha256').update(options.bundle).digest('hex'),
     previousVersion: options.runningVersion,
     bundlePath,
     previousPath,
@@ -59,10 +63,21 @@ export async function installBundle(options: {
 export async function rollBack(dataDir: string, pending: PendingUpdate): Promise<void> {
   const { mode } = await stat(pending.previousPath);
   await writeFileDurably(pending.bundlePath, await readFile(pending.previousPath), mode & 0o777);
-  const failed = await failedVersions(dataDir);
-  failed.add(pending.version);
-  await writeFileDurably(join(updatesDir(dataDir), failedFile), JSON.stringify([...failed]));
+  await markFailed(dataDir, pending.version);
   await clearPending(dataDir);
+}
+
+/** Remembers a version that must not be installed again. */
+export async function markFailed(dataDir: string, version: string): Promise<void> {
+  const failed = await failedVersions(dataDir);
+  failed.add(version);
+  await writeFileDurably(join(updatesDir(dataDir), failedFile), JSON.stringify([...failed]));
+}
+
+/** SHA-256 of the file at `path`, hex; null when it cannot be read. */
+export async function fileSha256(path: string): Promise<string | null> {
+  const bytes = await readFile(path).catch(() => null);
+  return bytes && createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Versions that were installed and rolled back: never offered to install again. */

@@ -1,6 +1,8 @@
 import {
   clearPending,
+  fileSha256,
   loadPending,
+  markFailed,
   maxStartAttempts,
   rollBack,
   savePending,
@@ -10,8 +12,10 @@ import {
 /** What a start finds about the last update. */
 export type TrialState =
   | { status: 'none' }
-  /** The record names a version that is not running: the swap never finished, or was undone. */
+  /** The record names a version that is not running: the swap never finished. */
   | { status: 'stale'; pending: PendingUpdate }
+  /** The new bundle runs but calls itself another version than it was published as. */
+  | { status: 'mislabelled'; pending: PendingUpdate }
   /** This start runs the new version; it is confirmed once it has stayed up a while. */
   | { status: 'on_trial'; pending: PendingUpdate }
   /** The new version started too often without staying up: the previous bundle is back. */
@@ -25,8 +29,12 @@ export async function beginStart(dataDir: string, runningVersion: string): Promi
   const pending = await loadPending(dataDir);
   if (!pending) return { status: 'none' };
   if (pending.version !== runningVersion) {
+    // Left alone, a bundle published under a version it does not report would be offered
+    // and installed again at every check: it is kept, and that version never installed again.
+    const swapped = (await fileSha256(pending.bundlePath)) === pending.sha256;
+    if (swapped) await markFailed(dataDir, pending.version);
     await clearPending(dataDir);
-    return { status: 'stale', pending };
+    return { status: swapped ? 'mislabelled' : 'stale', pending };
   }
   const counted = { ...pending, startAttempts: pending.startAttempts + 1 };
   if (counted.startAttempts > maxStartAttempts) {
