@@ -86,6 +86,8 @@ export function startUpdater(options: UpdaterOptions): Updater {
     timers.add(timer);
   };
 
+  // Not yet: the counts stay in this process and its log; the hub sees them once callbacks
+  // carry the agent's own health figures.
   const refuse = (reason: ReleaseRefusal, detail: string, version?: string): UpdateOutcome => {
     refusals[reason] = (refusals[reason] ?? 0) + 1;
     log.warn({ reason, version, refused: refusals[reason] }, `agent release refused: ${detail}`);

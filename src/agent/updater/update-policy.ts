@@ -11,7 +11,11 @@ export interface UpdatePolicy {
   checkIntervalMillis: number;
 }
 
-/** Reads the update fields of a policy carried in the agent's certificate. */
+/**
+ * Reads the update fields of a policy carried in the agent's certificate.
+ * Not yet: that policy is fixed at activation, so turning updates on or off for agents
+ * already activated waits for policies managed from the hub (a new certificate each).
+ */
 export function updatePolicyOf(policy: Record<string, unknown>): UpdatePolicy {
   const seconds = Number(policy.updateCheckSeconds ?? defaultUpdateCheckSeconds);
   const valid = Number.isFinite(seconds) && seconds >= minUpdateCheckSeconds;
