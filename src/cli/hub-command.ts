@@ -35,7 +35,7 @@ export function hubOptions(command: Command): Command {
       '--agent-update-check <seconds>',
       'how often those agents ask for a newer release (env STRATA_AGENT_UPDATE_CHECK, ' +
         'default 21600)',
-      integerOption('--agent-update-check', 60, 604_800),
+      integerOption('--agent-update-check', 10, 604_800),
     );
 }
 

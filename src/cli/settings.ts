@@ -97,9 +97,9 @@ function checkSettings(settings: Settings): void {
   if (agentAutoUpdate !== undefined && typeof agentAutoUpdate !== 'boolean') {
     throw new ConfigError(`agentAutoUpdate must be true or false, not ${String(agentAutoUpdate)}`);
   }
-  if (checkSeconds !== undefined && !(Number.isInteger(checkSeconds) && checkSeconds >= 60)) {
+  if (checkSeconds !== undefined && !(Number.isInteger(checkSeconds) && checkSeconds >= 10)) {
     throw new ConfigError(
-      `the agent update check must be a whole number of seconds, at least 60, not ${checkSeconds}`,
+      `the agent update check must be a whole number of seconds, at least 10, not ${checkSeconds}`,
     );
   }
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {

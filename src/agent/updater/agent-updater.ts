@@ -17,7 +17,8 @@ import { updatePolicyOf } from './update-policy.js';
 
 /** How long a new version must stay up before it is kept: 2 minutes. */
 export const confirmAfterMillis = 2 * 60_000;
-/** Wait before the first check after a start: 1 minute, plus up to 10% of the interval. */
+/** Wait before the first check after a start: 1 minute (or the interval if shorter), plus up
+ * to 10% of the interval, so that agents started together ask apart. */
 export const firstCheckMillis = 60_000;
 
 export interface UpdaterOptions {
@@ -183,7 +184,9 @@ export function startUpdater(options: UpdaterOptions): Updater {
         });
       }
       if (options.schedule === false || !policy.autoUpdate) return;
-      scheduleChecks(firstCheckMillis + Math.random() * 0.1 * policy.checkIntervalMillis);
+      const { checkIntervalMillis } = policy;
+      const spreadMillis = Math.random() * 0.1 * checkIntervalMillis;
+      scheduleChecks(Math.min(firstCheckMillis, checkIntervalMillis) + spreadMillis);
     },
     (error: unknown) => log.warn({ err: error }, 'cannot read the state of the last update'),
   );

@@ -1,7 +1,7 @@
 /** How often an agent asks the hub for a newer release unless its policy says: 6 hours. */
 export const defaultUpdateCheckSeconds = 21_600;
-/** Shortest check interval a policy may set, in seconds. */
-export const minUpdateCheckSeconds = 60;
+/** Shortest check interval a policy may set, in seconds (for tests and demos). */
+export const minUpdateCheckSeconds = 10;
 
 /** The part of an agent's policy that governs updates. */
 export interface UpdatePolicy {

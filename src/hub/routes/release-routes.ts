@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { maxReleaseBytes, releaseBundlePath } from '../../protocol/release-manifest.js';
+import { maxReleaseBytes } from '../../protocol/release-manifest.js';
 import { HttpError } from '../../shared/errors.js';
 import { listReleases, newerRelease, publishRelease, releaseBundle } from '../agent-releases.js';
 import { requireRole } from '../hub-auth.js';
@@ -20,10 +20,9 @@ export async function releaseRoutes(app: FastifyInstance, hub: HubContext) {
 
   sealed<{ version?: unknown }>('/api/v1/agent/release', 'agent', async ({ version }) => {
     hub.counters.releaseChecks++;
+    // The agent finds the bundle at releaseBundlePath(version) of the manifest it verified.
     const release = await newerRelease(hub.store, typeof version === 'string' ? version : '');
-    if (!release) return { release: null };
-    const { version: offered } = JSON.parse(release.manifest) as { version: string };
-    return { release, bundlePath: releaseBundlePath(offered) };
+    return { release };
   });
 
   // Public on purpose, like /api/v1/ca: the bundle holds no secret, and an agent trusts it only
