@@ -193,13 +193,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     timer = setTimeout(() => void tick(), Math.min(retryMillis, untilSampleMillis));
   };
 
-  void callbackNow().then(schedule);
-
   // The updater role: new versions from the hub when the policy says autoUpdate.
   const updater = startUpdater({
     ...{ identity, privateKeyPem: keys.privateKeyPem, dataDir: options.dataDir, log },
     restart: (bundlePath) => void agent.stop().then(() => restartProcess(bundlePath)),
   });
+
+  void callbackNow().then(schedule);
 
   const agent: RunningAgent = {
     identity,

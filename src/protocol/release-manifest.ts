@@ -29,7 +29,9 @@ export type ReleaseRefusal =
   | 'malformed_manifest'
   | 'downgrade'
   | 'size_mismatch'
-  | 'digest_mismatch';
+  | 'digest_mismatch'
+  /** The bundle did not start, or reported another version, when tried before the swap. */
+  | 'failed_self_check';
 
 // The CA key also signs certificates and activation bundles: a prefix keeps a signature made
 // for one purpose from ever passing as a signature for another.

@@ -40,11 +40,13 @@ describe(`an agent updating itself from the hub (${storeKind} store)`, () => {
     const bundlePath = join(dir, 'strata-agent.mjs');
     const running = `await import(${JSON.stringify(cliMain)});\n`;
     await writeFile(bundlePath, running, { mode: 0o755 });
-    // The new version records how it was started, where the test can see it.
+    // The new version answers `--version` like the agent, and otherwise records how it was
+    // started, where the test can see it.
     const outputPath = join(dir, 'new-version-started.json');
     const newVersion = Buffer.from(
       "import { writeFileSync } from 'node:fs';\n" +
-        'writeFileSync(process.env.STRATA_TEST_OUTPUT, JSON.stringify(process.argv.slice(2)));\n',
+        "if (process.argv[2] === '--version') console.log('99.0.0');\n" +
+        'else writeFileSync(process.env.STRATA_TEST_OUTPUT, JSON.stringify(process.argv.slice(2)));\n',
     );
     await publishRelease(hub.context.store, {
       version: '99.0.0',

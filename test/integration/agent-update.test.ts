@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,11 @@ import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
 
 const runningBundle = Buffer.from('// the agent bundle running now: version 0.1.0\n');
+
+/** A bundle that answers `--version` with `version`, as the agent's does. */
+function versionScript(version: string, filler = ''): Buffer {
+  return Buffer.from(`console.log(${JSON.stringify(version)});\n// ${filler}\n`);
+}
 
 /** An updater for `agent`, running (as far as it knows) from its own copy of a bundle. */
 interface UpdaterUnderTest {
@@ -121,7 +127,7 @@ describe(`the agent updater against a hub with published releases (${storeKind} 
   const nextTick = () => new Promise((resolve) => setImmediate(resolve));
 
   it('installs a newer release, keeps the previous bundle beside it and asks to restart', async () => {
-    const bundle = Buffer.concat([Buffer.from('// version 0.2.0\n'), randomBytes(200_000)]);
+    const bundle = versionScript('0.2.0', randomBytes(100_000).toString('hex'));
     const published = await publishAtConsole('0.2.0', bundle);
     assert.equal(published.status, 'published');
     const served = hub.context.counters.releaseBundlesServed;
@@ -246,6 +252,36 @@ describe(`the agent updater against a hub with published releases (${storeKind} 
       assert.deepEqual(subject.restarts, []);
       const warning = subject.warnings.find((line) => line.reason === case_.reason);
       assert.ok(warning, `a warning names ${case_.reason}`);
+    });
+  }
+
+  const failingTries = [
+    {
+      behaviour: 'does not parse',
+      // It would print the right version, but Node.js cannot load it.
+      bundle: Buffer.from("console.log('0.8.0');\nconst = ;\n"),
+    },
+    { behaviour: 'throws as it loads', bundle: Buffer.from("throw new Error('broken');\n") },
+    { behaviour: 'reports another version than published', bundle: versionScript('0.7.9') },
+  ];
+  for (const { behaviour, bundle } of failingTries) {
+    it(`refuses a signed release that ${behaviour} when tried before the swap`, async () => {
+      await publish('0.8.0', bundle);
+      const subject = await updaterFor(agent);
+
+      const outcome = await subject.updater.checkNow();
+      await nextTick();
+
+      assert.deepEqual(outcome, {
+        status: 'refused',
+        reason: 'failed_self_check',
+        version: '0.8.0',
+      });
+      assert.equal(subject.updater.refusals.failed_self_check, 1);
+      assert.deepEqual(await readFile(subject.bundlePath), runningBundle);
+      assert.equal(existsSync(join(subject.dataDir, 'strata-agent.next.mjs')), false);
+      assert.equal(await loadPending(subject.dataDir), null);
+      assert.deepEqual(subject.restarts, []);
     });
   }
 

@@ -9,6 +9,7 @@ import { compareVersions } from '../../protocol/release-version.js';
 import type { Logger } from '../../shared/logger.js';
 import { strataVersion } from '../../shared/version.js';
 import type { ComponentIdentity } from '../agent-identity.js';
+import { selfCheck } from './bundle-self-check.js';
 import { failedVersions, installBundle } from './bundle-swap.js';
 import { downloadBundle } from './release-download.js';
 import { runningBundlePath } from './running-bundle.js';
@@ -128,12 +129,16 @@ export function startUpdater(options: UpdaterOptions): Updater {
     const installed = await installBundle({
       ...{ dataDir: options.dataDir, bundlePath, bundle: download.bundle },
       ...{ version: manifest.version, runningVersion },
+      check: (staged) => selfCheck(staged, manifest.version),
     });
+    if (installed.status === 'check_failed') {
+      return refuse('failed_self_check', installed.detail, manifest.version);
+    }
     log.info(
       { version: manifest.version, previous: runningVersion, bundlePath },
       'new agent version installed; restarting into it',
     );
-    const { previousPath } = installed;
+    const { previousPath } = installed.pending;
     return { status: 'installed', version: manifest.version, bundlePath, previousPath };
   };
 

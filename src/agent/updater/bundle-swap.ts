@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { syncFolder, writeFileDurably } from '../../shared/atomic-file.js';
 
 /** Starts a new version may take without staying up before it is rolled back: 3. */
@@ -28,11 +28,24 @@ export function previousBundlePath(bundlePath: string): string {
   return `${bundlePath}.previous`;
 }
 
+/** Where a new bundle waits, beside the running one, until it is checked and swapped in. */
+export function stagedBundlePath(bundlePath: string): string {
+  // Still `.mjs`, so that Node.js loads it as a module when it is tried out.
+  return bundlePath.replace(/(\.mjs)?$/, '.next.mjs');
+}
+
+/** Tries a staged bundle; resolves null when it may go in, else why not. */
+export type StagedCheck = (stagedPath: string) => Promise<string | null>;
+
+export type Installation =
+  { status: 'installed'; pending: PendingUpdate } | { status: 'check_failed'; detail: string };
+
 /**
  * Puts a verified bundle in place of the running one. Order matters for a crash at any point:
- * (1) the running bundle is copied to `<bundle>.previous`, (2) the pending record is written,
- * (3) the new bundle is written beside the running one, fsynced and renamed over it. Every
- * step is fsynced with its folder, so after a power loss the bundle is whole, old or new.
+ * (1) the new bundle is written beside the running one (`<name>.next.mjs`) and fsynced, and
+ * `check` tries it; (2) the running bundle is copied to `<bundle>.previous`; (3) the pending
+ * record is written; (4) the new bundle is renamed over the running one. Every step is fsynced
+ * with its folder, so after a power loss the bundle is whole, old or new.
  */
 export async function installBundle(options: {
   dataDir: string;
@@ -40,12 +53,20 @@ export async function installBundle(options: {
   bundle: Buffer;
   version: string;
   runningVersion: string;
-}): Promise<PendingUpdate> {
+  check?: StagedCheck;
+}): Promise<Installation> {
   const { bundlePath } = options;
   const { mode } = await stat(bundlePath);
+  const stagedPath = stagedBundlePath(bundlePath);
+  await writeFileDurably(stagedPath, options.bundle, mode & 0o777);
+  const problem = (await options.check?.(stagedPath)) ?? null;
+  if (problem !== null) {
+    await rm(stagedPath, { force: true });
+    return { status: 'check_failed', detail: problem };
+  }
+
   const previousPath = previousBundlePath(bundlePath);
   await writeFileDurably(previousPath, await readFile(bundlePath), mode & 0o777);
-
   const pending: PendingUpdate = {
     version: options.version,
     sha256: createHash('sha256').update(options.bundle).digest('hex'),
@@ -55,8 +76,9 @@ export async function installBundle(options: {
     startAttempts: 0,
   };
   await savePending(options.dataDir, pending);
-  await writeFileDurably(bundlePath, options.bundle, mode & 0o777);
-  return pending;
+  await rename(stagedPath, bundlePath);
+  await syncFolder(dirname(bundlePath));
+  return { status: 'installed', pending };
 }
 
 /** Puts the previous bundle back and remembers the version that failed, so it is not retried. */

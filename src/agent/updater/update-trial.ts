@@ -24,10 +24,11 @@ export type TrialState =
 /**
  * Runs at every start of the agent: counts the start of a new version on trial and, past
  * `maxStartAttempts`, restores the previous bundle. The caller restarts after a roll-back.
- * Not yet: a new bundle that fails before this code runs (a syntax error, a module missing at
- * load) is never counted, so the service manager restarts it until its start limit; then
- * `mv strata-agent.mjs.previous strata-agent.mjs` puts the old one back by hand. A small
- * launcher outside the bundle would count those starts too.
+ * A bundle that cannot even load never gets here: the self-check refuses it before the swap.
+ * Not yet: a new version that loads but fails in the agent's start before the updater runs
+ * (keys, identity, the load-time watcher) is not counted, so the service manager restarts it
+ * until its start limit; `mv strata-agent.mjs.previous strata-agent.mjs` then puts the old
+ * one back by hand. A small launcher outside the bundle would count those starts too.
  */
 export async function beginStart(dataDir: string, runningVersion: string): Promise<TrialState> {
   const pending = await loadPending(dataDir);
