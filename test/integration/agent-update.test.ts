@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { loadPending } from '../../src/agent/updater/bundle-swap.js';
+import {
+  failedVersions,
+  loadPending,
+  maxStartAttempts,
+  previousBundlePath,
+  savePending,
+} from '../../src/agent/updater/bundle-swap.js';
 import { startUpdater, type Updater } from '../../src/agent/updater/agent-updater.js';
 import { createApiToken } from '../../src/hub/credentials.js';
 import { createKeyPair } from '../../src/protocol/key-pair.js';
@@ -62,11 +68,16 @@ describe(`the agent updater against a hub with published releases (${storeKind} 
     for (const folder of folders) await rm(folder, { recursive: true, force: true });
   });
 
-  async function updaterFor(who: TestAgent): Promise<UpdaterUnderTest> {
+  /** `before` sets up the agent's folder as an earlier run left it. */
+  async function updaterFor(
+    who: TestAgent,
+    before?: (dataDir: string, bundlePath: string) => Promise<void>,
+  ): Promise<UpdaterUnderTest> {
     const dataDir = await mkdtemp(join(tmpdir(), 'strata-updater-'));
     folders.push(dataDir);
     const bundlePath = join(dataDir, 'strata-agent.mjs');
     await writeFile(bundlePath, runningBundle, { mode: 0o755 });
+    await before?.(dataDir, bundlePath);
     const restarts: string[] = [];
     const warnings: Array<Record<string, unknown>> = [];
     const destination = new Writable({
@@ -284,6 +295,28 @@ describe(`the agent updater against a hub with published releases (${storeKind} 
       assert.deepEqual(subject.restarts, []);
     });
   }
+
+  it('puts the previous bundle back and restarts into it when this version keeps failing to start', async () => {
+    const previous = Buffer.from('// the version before 0.1.0\n');
+    const subject = await updaterFor(agent, async (dataDir, bundlePath) => {
+      // As the third start of 0.1.0 on trial left things: it never stayed up.
+      await writeFile(previousBundlePath(bundlePath), previous);
+      const sha256 = createHash('sha256').update(runningBundle).digest('hex');
+      await savePending(dataDir, {
+        ...{ version: '0.1.0', sha256, previousVersion: '0.0.9', bundlePath },
+        ...{ previousPath: previousBundlePath(bundlePath), startAttempts: maxStartAttempts },
+      });
+    });
+
+    for (let tries = 0; tries < 500 && subject.restarts.length === 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+
+    assert.deepEqual(subject.restarts, [subject.bundlePath]);
+    assert.deepEqual(await readFile(subject.bundlePath), previous);
+    assert.deepEqual([...(await failedVersions(subject.dataDir))], ['0.1.0']);
+    assert.equal(await loadPending(subject.dataDir), null);
+  });
 
   it('fetches nothing for an agent whose policy leaves updates off', async () => {
     await publish('0.7.0', Buffer.from('// version 0.7.0\n'));

@@ -1,17 +1,10 @@
 import { ChannelClient } from '../../protocol/channel-client.js';
 import { httpTransport } from '../../protocol/http-transport.js';
-import {
-  openSignedManifest,
-  releaseBundlePath,
-  type ReleaseRefusal,
-} from '../../protocol/release-manifest.js';
-import { compareVersions } from '../../protocol/release-version.js';
+import type { ReleaseRefusal } from '../../protocol/release-manifest.js';
 import type { Logger } from '../../shared/logger.js';
 import { strataVersion } from '../../shared/version.js';
 import type { ComponentIdentity } from '../agent-identity.js';
-import { selfCheck } from './bundle-self-check.js';
-import { failedVersions, installBundle } from './bundle-swap.js';
-import { downloadBundle } from './release-download.js';
+import { checkForRelease, type UpdateOutcome } from './release-check.js';
 import { runningBundlePath } from './running-bundle.js';
 import { beginStart, confirmStart } from './update-trial.js';
 import { updatePolicyOf } from './update-policy.js';
@@ -37,14 +30,7 @@ export interface UpdaterOptions {
   schedule?: boolean;
 }
 
-/** What one check for a newer release came to. */
-export type UpdateOutcome =
-  | { status: 'off' }
-  | { status: 'current' }
-  | { status: 'unreachable'; detail: string }
-  | { status: 'refused'; reason: ReleaseRefusal; version?: string }
-  | { status: 'skipped'; version: string; detail: string }
-  | { status: 'installed'; version: string; bundlePath: string; previousPath: string };
+export type { UpdateOutcome };
 
 export interface Updater {
   /** Asks the hub now and installs a newer release when the policy allows it. */
@@ -98,48 +84,7 @@ export function startUpdater(options: UpdaterOptions): Updater {
 
   const check = async (): Promise<UpdateOutcome> => {
     if (!policy.autoUpdate) return { status: 'off' };
-    const answer = await hub.request('/api/v1/agent/release', { version: runningVersion });
-    if (answer.kind !== 'reply') return { status: 'unreachable', detail: answer.code };
-    const offered = (answer.body as { release?: unknown }).release;
-    if (offered === null || offered === undefined) return { status: 'current' };
-
-    const opened = openSignedManifest(offered, options.identity.caCertificatePem);
-    if (opened.status === 'refused') return refuse(opened.reason, opened.detail);
-    const { manifest } = opened;
-    if (compareVersions(manifest.version, runningVersion) <= 0) {
-      const detail = `${manifest.version} is not newer than ${runningVersion}`;
-      return refuse('downgrade', detail, manifest.version);
-    }
-    if ((await failedVersions(options.dataDir)).has(manifest.version)) {
-      const detail = 'it did not stay up when installed before';
-      return { status: 'skipped', version: manifest.version, detail };
-    }
-    if (!bundlePath) {
-      const detail = 'the agent does not run from a bundle file (.mjs) it could replace';
-      return { status: 'skipped', version: manifest.version, detail };
-    }
-
-    const url = new URL(releaseBundlePath(manifest.version), options.identity.hubUrl);
-    const download = await downloadBundle(url, manifest);
-    if (download.status === 'failed') return { status: 'unreachable', detail: download.detail };
-    if (download.status === 'refused') {
-      const detail = 'the bundle does not match its signed manifest';
-      return refuse(download.reason, detail, manifest.version);
-    }
-    const installed = await installBundle({
-      ...{ dataDir: options.dataDir, bundlePath, bundle: download.bundle },
-      ...{ version: manifest.version, runningVersion },
-      check: (staged) => selfCheck(staged, manifest.version),
-    });
-    if (installed.status === 'check_failed') {
-      return refuse('failed_self_check', installed.detail, manifest.version);
-    }
-    log.info(
-      { version: manifest.version, previous: runningVersion, bundlePath },
-      'new agent version installed; restarting into it',
-    );
-    const { previousPath } = installed.pending;
-    return { status: 'installed', version: manifest.version, bundlePath, previousPath };
+    return checkForRelease({ ...options, log, hub, runningVersion, bundlePath, refuse });
   };
 
   const checkNow = async (): Promise<UpdateOutcome> => {
