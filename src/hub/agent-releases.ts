@@ -32,6 +32,8 @@ export interface PublishRequest {
  * Publishes an agent release: stores the bundle and a manifest signed by the site CA.
  * Publishing the same bytes again under the same version is a no-op; different bytes under a
  * version already published are refused, so a version always names one bundle.
+ * Not yet: withdrawing a release; until then a bad release is replaced by publishing a newer
+ * version, which agents take at their next check.
  */
 export async function publishRelease(store: Store, request: PublishRequest) {
   if (!isReleaseVersion(request.version)) {

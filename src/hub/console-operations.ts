@@ -1,3 +1,4 @@
+import { ConfigError } from '../shared/errors.js';
 import type { Store } from '../store/store.js';
 import { createActivationToken, type ActivationTokenRequest } from './activation-tokens.js';
 import { listReleases, publishRelease } from './agent-releases.js';
@@ -24,9 +25,9 @@ export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: 
     status: () => hubStatus(store),
     'agent-release-publish': (args: { version: string; bundleBase64: string }) => {
       if (!caPrivateKeyPem) {
-        throw new Error(
-          'publishing needs the site CA key (ca-key.pem in the hub data folder): run this on a ' +
-            'hub machine, or PUT the bundle to /api/v1/agent-releases/<version>',
+        throw new ConfigError(
+          'publishing needs the site CA key (ca-key.pem of this site in the hub data folder): ' +
+            'run this on a hub machine, or PUT the bundle to /api/v1/agent-releases/<version>',
         );
       }
       const bundle = Buffer.from(args.bundleBase64, 'base64');

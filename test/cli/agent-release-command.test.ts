@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { newerRelease } from '../../src/hub/agent-releases.js';
+import { createKeyPair } from '../../src/protocol/key-pair.js';
 import { openSignedManifest } from '../../src/protocol/release-manifest.js';
 import { openStore } from '../../src/store/open-store.js';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
@@ -40,15 +41,15 @@ describe(`strata admin agent-release (${storeKind} store)`, () => {
     await rm(baseDir, { recursive: true, force: true });
   });
 
-  const strata = async (...args: string[]) => {
+  const run = (...args: string[]) => {
     const store = hub.databaseUrl ? ['--database-url', hub.databaseUrl] : [];
-    const { stdout } = await promisify(execFile)(
+    return promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', cliMain, ...args, '--data-dir', baseDir, ...store],
       { cwd: repoRoot, env: { ...process.env, DATABASE_URL: '', STRATA_CONFIG: '' } },
     );
-    return JSON.parse(stdout) as unknown;
   };
+  const strata = async (...args: string[]) => JSON.parse((await run(...args)).stdout) as unknown;
 
   it('publishes a bundle with a manifest the site CA signed, while the hub runs', async () => {
     const published = (await strata(
@@ -82,6 +83,29 @@ describe(`strata admin agent-release (${storeKind} store)`, () => {
       assert.equal(opened.status === 'trusted' && opened.manifest.version, '0.3.0');
     } finally {
       await store.close();
+    }
+  });
+
+  it('refuses to publish with a CA key of another site, saying what it needs', async () => {
+    const keyPath = join(baseDir, 'hub', 'ca-key.pem');
+    const siteKey = await readFile(keyPath);
+    await writeFile(keyPath, (await createKeyPair()).privateKeyPem);
+    try {
+      const failed = await run(
+        'admin',
+        'agent-release',
+        'publish',
+        bundleFile,
+        '--version',
+        '0.4.0',
+      ).then(
+        () => null,
+        (error: { code: number; stderr: string }) => error,
+      );
+      assert.equal(failed?.code, 2);
+      assert.match(failed?.stderr ?? '', /publishing needs the site CA key/);
+    } finally {
+      await writeFile(keyPath, siteKey);
     }
   });
 });
