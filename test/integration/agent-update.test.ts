@@ -18,7 +18,7 @@ import { startUpdater, type Updater } from '../../src/agent/updater/agent-update
 import { createApiToken } from '../../src/hub/credentials.js';
 import { createKeyPair } from '../../src/protocol/key-pair.js';
 import { signManifest, type ReleaseManifest } from '../../src/protocol/release-manifest.js';
-import { createLogger } from '../../src/shared/logger.js';
+import { createLogger, silentLogger } from '../../src/shared/logger.js';
 import type { SqlParam } from '../../src/store/store.js';
 import { activateTestAgent, type TestAgent } from '../support/test-collector.js';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
@@ -316,6 +316,25 @@ describe(`the agent updater against a hub with published releases (${storeKind} 
     assert.deepEqual(await readFile(subject.bundlePath), previous);
     assert.deepEqual([...(await failedVersions(subject.dataDir))], ['0.1.0']);
     assert.equal(await loadPending(subject.dataDir), null);
+  });
+
+  it('only reports a newer release when it does not run from a bundle file', async () => {
+    await publish('0.9.0', versionScript('0.9.0'));
+    const served = hub.context.counters.releaseBundlesServed;
+    const dataDir = await mkdtemp(join(tmpdir(), 'strata-updater-'));
+    folders.push(dataDir);
+    const updater = startUpdater({
+      ...{ identity: agent.identity, privateKeyPem: agent.keys.privateKeyPem, dataDir },
+      ...{ log: silentLogger(), restart: () => assert.fail('no restart'), bundlePath: null },
+      ...{ runningVersion: '0.1.0', schedule: false },
+    });
+    updaters.push(updater);
+
+    const outcome = await updater.checkNow();
+
+    assert.equal(outcome.status, 'skipped');
+    assert.equal(outcome.status === 'skipped' && outcome.version, '0.9.0');
+    assert.equal(hub.context.counters.releaseBundlesServed, served);
   });
 
   it('fetches nothing for an agent whose policy leaves updates off', async () => {

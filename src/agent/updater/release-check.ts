@@ -1,3 +1,6 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ChannelClient } from '../../protocol/channel-client.js';
 import {
   openSignedManifest,
@@ -58,6 +61,11 @@ export async function checkForRelease(context: ReleaseCheckContext): Promise<Upd
     const detail = 'the agent does not run from a bundle file (.mjs) it could replace';
     return { status: 'skipped', version, detail };
   }
+  // Found out before the download, so an agent without the right to swap fetches nothing.
+  if (!(await writable(dirname(bundlePath)))) {
+    const detail = `the agent may not write to ${dirname(bundlePath)}, where its bundle is`;
+    return { status: 'skipped', version, detail };
+  }
 
   const url = new URL(releaseBundlePath(version), identity.hubUrl);
   const download = await downloadBundle(url, opened.manifest);
@@ -77,4 +85,11 @@ export async function checkForRelease(context: ReleaseCheckContext): Promise<Upd
     'new agent version installed; restarting into it',
   );
   return { status: 'installed', version, bundlePath, previousPath: installed.pending.previousPath };
+}
+
+async function writable(folder: string): Promise<boolean> {
+  return access(folder, constants.W_OK).then(
+    () => true,
+    () => false,
+  );
 }
