@@ -25,6 +25,8 @@ import { startLoadTimeWatcher } from './processes/load-times.js';
 import { ProcessUsageTracker } from './processes/process-usage.js';
 import { refreshPolicy } from './policy-refresh.js';
 import { collectMachineSample } from './machine-sample.js';
+import { restartProcess } from './updater/agent-restart.js';
+import { startUpdater } from './updater/agent-updater.js';
 import { ensureDataDir } from '../shared/data-dir.js';
 
 export interface AgentOptions {
@@ -129,6 +131,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     identity = refresh.identity;
     intervalMillis = policyInterval();
     spool.setLimits(spoolLimits());
+    updater.followPolicy(identity.policy);
     nextSampleAtMillis = Math.min(nextSampleAtMillis, Date.now() + intervalMillis);
     const { policyName, policyVersion, callbackIntervalSeconds } = identity.policy;
     log.info({ policyName, policyVersion, callbackIntervalSeconds }, 'policy changed');
@@ -223,9 +226,15 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     timer = setTimeout(() => void tick(), Math.min(untilRetryMillis, untilSampleMillis));
   };
 
+  // The updater role: new versions from the hub when the policy says autoUpdate.
+  const updater = startUpdater({
+    ...{ identity, privateKeyPem: keys.privateKeyPem, dataDir: options.dataDir, log },
+    restart: (bundlePath) => void agent.stop().then(() => restartProcess(bundlePath)),
+  });
+
   void callbackNow().then(() => schedule());
 
-  return {
+  const agent: RunningAgent = {
     get identity() {
       return identity;
     },
@@ -236,11 +245,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       clearTimeout(timer);
       await running?.catch(() => undefined);
       await tagging?.stop();
+      await updater.stop();
       loadTimes?.stop();
       series.stop();
       log.info('agent stopped');
     },
   };
+  return agent;
 }
 
 async function ensureIdentity(

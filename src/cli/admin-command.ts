@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { roles } from '../hub/people.js';
 import { runConsoleOperation } from './console-session.js';
@@ -111,6 +112,7 @@ export function adminCommand(): Command {
   );
 
   admin.addCommand(changeLogCommand());
+  admin.addCommand(agentReleaseCommand());
 
   admin.addCommand(
     storeCommand('status')
@@ -152,5 +154,35 @@ function changeLogCommand(): Command {
           print(check);
           if (check.status !== 'intact') process.exitCode = 1;
         }),
+    );
+}
+
+function agentReleaseCommand(): Command {
+  return new Command('agent-release')
+    .description('agent releases that agents with autoUpdate in their policy install')
+    .addCommand(
+      storeCommand('publish')
+        .description('publish an agent bundle; the hub signs its manifest with the site CA')
+        .argument('<file>', 'the agent bundle (dist/agent/strata-agent.mjs)')
+        .requiredOption('--version <version>', 'its version, such as 1.2.3')
+        .action(async (file: string, flags: Flags & { version: string }) => {
+          const bundle = await readFile(file);
+          const result = await runConsoleOperation(
+            resolveSettings(flags),
+            'agent-release-publish',
+            {
+              version: flags.version,
+              bundleBase64: bundle.toString('base64'),
+            },
+          );
+          print(result);
+        }),
+    )
+    .addCommand(
+      storeCommand('list')
+        .description('list published agent releases, newest first')
+        .action(async (flags: Flags) =>
+          print(await runConsoleOperation(resolveSettings(flags), 'agent-release-list', {})),
+        ),
     );
 }

@@ -1,8 +1,11 @@
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { controlSocketName } from '../hub/control-socket.js';
 import { consoleOperations, type ConsoleOperations } from '../hub/console-operations.js';
 import { certificatePin } from '../protocol/certificate-authority.js';
+import { keyFingerprint, publicPemOf } from '../protocol/key-pair.js';
 import { ConfigError } from '../shared/errors.js';
 import { lockHolder } from '../shared/pid-lock.js';
 import { openStore } from '../store/open-store.js';
@@ -36,12 +39,26 @@ export async function runConsoleOperation(
     if (!rows[0]) {
       throw new ConfigError('no hub has run on this store yet; start one with `strata hub` first');
     }
-    const operations = consoleOperations(store, certificatePin(rows[0].value.caCertificatePem));
+    const { caCertificatePem } = rows[0].value;
+    const caKey = await siteCaKey(join(hubDir, 'ca-key.pem'), caCertificatePem);
+    const operations = consoleOperations(store, certificatePin(caCertificatePem), caKey);
     const run = operations[name] as (args: unknown) => Promise<unknown>;
     return await run(args);
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The site CA's private key from a hub folder, or null where this shell has none (only a hub
+ * machine holds it) or holds another site's: publishing a release then says it needs the key,
+ * instead of signing manifests every agent would refuse. Other operations need no key.
+ */
+async function siteCaKey(path: string, caCertificatePem: string): Promise<string | null> {
+  const pem = await readFile(path, 'utf8').catch(() => null);
+  if (!pem) return null;
+  const caKey = new X509Certificate(caCertificatePem).publicKey;
+  return keyFingerprint(publicPemOf(pem)) === keyFingerprint(caKey) ? pem : null;
 }
 
 function viaSocket(socketPath: string, name: string, args: object): Promise<unknown> {

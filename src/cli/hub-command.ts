@@ -25,6 +25,17 @@ export function hubOptions(command: Command): Command {
       '--max-collectors <count>',
       'most active collectors (env STRATA_MAX_COLLECTORS, default 10)',
       integerOption('--max-collectors', 0, 10_000),
+    )
+    .option(
+      '--agent-auto-update',
+      'agents activated from now on install newer releases published to the hub ' +
+        '(env STRATA_AGENT_AUTO_UPDATE=1, default off)',
+    )
+    .option(
+      '--agent-update-check <seconds>',
+      'how often those agents ask for a newer release (env STRATA_AGENT_UPDATE_CHECK, ' +
+        'default 21600)',
+      integerOption('--agent-update-check', 10, 604_800),
     );
 }
 
@@ -51,6 +62,13 @@ export function startHubWith(settings: Settings, logger: ReturnType<typeof creat
     port: settings.port,
     callbackIntervalSeconds: settings.callbackIntervalSeconds,
     maxCollectors: settings.maxCollectors,
+    // Given only when set, so a restart without them keeps what the policy holds now.
+    agentUpdates: {
+      ...(settings.agentAutoUpdate !== undefined && { autoUpdate: settings.agentAutoUpdate }),
+      ...(settings.agentUpdateCheckSeconds && {
+        updateCheckSeconds: settings.agentUpdateCheckSeconds,
+      }),
+    },
     logger,
   });
 }

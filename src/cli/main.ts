@@ -11,6 +11,9 @@ import { startCommand } from './start-command.js';
 const program = new Command('strata')
   .description('Strata measures what people at their desktops experience, and why it is slow.')
   .version(strataVersion)
+  // `strata --version` prints the version; after a command, `--version` is that command's own
+  // (`strata admin agent-release publish FILE --version 1.2.3`).
+  .enablePositionalOptions()
   .showHelpAfterError();
 
 program.addCommand(startCommand());

@@ -10,6 +10,10 @@ export interface Settings {
   port?: number;
   callbackIntervalSeconds?: number;
   maxCollectors?: number;
+  /** Agents activated from now on install newer releases from the hub on their own. */
+  agentAutoUpdate?: boolean;
+  /** How often those agents ask for a newer release, in seconds. */
+  agentUpdateCheckSeconds?: number;
 }
 
 /** Base folder for all local state unless told otherwise: `.strata` in the working folder. */
@@ -22,6 +26,8 @@ const fileKeys = [
   'port',
   'callbackIntervalSeconds',
   'maxCollectors',
+  'agentAutoUpdate',
+  'agentUpdateCheckSeconds',
 ] as const;
 
 /**
@@ -29,13 +35,18 @@ const fileKeys = [
  * JSON file named by --config or STRATA_CONFIG.
  */
 export function resolveSettings(
-  given: Partial<Settings> & { config?: string; callbackInterval?: number },
+  given: Partial<Settings> & {
+    config?: string;
+    callbackInterval?: number;
+    agentUpdateCheck?: number;
+  },
 ): Settings {
   // Commander names `--callback-interval` callbackInterval; the setting carries its unit.
-  const { callbackInterval, ...rest } = given;
+  const { callbackInterval, agentUpdateCheck, ...rest } = given;
   const flags: Partial<Settings> & { config?: string } = {
     ...rest,
     callbackIntervalSeconds: rest.callbackIntervalSeconds ?? callbackInterval,
+    agentUpdateCheckSeconds: rest.agentUpdateCheckSeconds ?? agentUpdateCheck,
   };
   const file = readConfigFile(flags.config ?? process.env.STRATA_CONFIG);
   const env = process.env;
@@ -53,6 +64,11 @@ export function resolveSettings(
     maxCollectors: pick(
       'maxCollectors',
       numberOrUndefined(env.STRATA_MAX_COLLECTORS, 'STRATA_MAX_COLLECTORS'),
+    ),
+    agentAutoUpdate: pick('agentAutoUpdate', booleanOrUndefined(env.STRATA_AGENT_AUTO_UPDATE)),
+    agentUpdateCheckSeconds: pick(
+      'agentUpdateCheckSeconds',
+      numberOrUndefined(env.STRATA_AGENT_UPDATE_CHECK, 'STRATA_AGENT_UPDATE_CHECK'),
     ),
   };
   checkSettings(settings);
@@ -76,6 +92,15 @@ function checkSettings(settings: Settings): void {
   }
   if (maxCollectors !== undefined && !(Number.isInteger(maxCollectors) && maxCollectors >= 0)) {
     throw new ConfigError(`the collector limit must be a whole number, not ${maxCollectors}`);
+  }
+  const { agentAutoUpdate, agentUpdateCheckSeconds: checkSeconds } = settings;
+  if (agentAutoUpdate !== undefined && typeof agentAutoUpdate !== 'boolean') {
+    throw new ConfigError(`agentAutoUpdate must be true or false, not ${String(agentAutoUpdate)}`);
+  }
+  if (checkSeconds !== undefined && !(Number.isInteger(checkSeconds) && checkSeconds >= 10)) {
+    throw new ConfigError(
+      `the agent update check must be a whole number of seconds, at least 10, not ${checkSeconds}`,
+    );
   }
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(
@@ -104,6 +129,11 @@ function readConfigFile(path: string | undefined): Partial<Settings> {
     );
   }
   return parsed as Partial<Settings>;
+}
+
+function booleanOrUndefined(text: string | undefined): boolean | undefined {
+  if (text === undefined || text === '') return undefined;
+  return text === '1' || text.toLowerCase() === 'true';
 }
 
 function numberOrUndefined(text: string | undefined, name: string): number | undefined {

@@ -77,6 +77,18 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
     'administrator',
     "Stop flagging a machine's tags",
   ],
+  'POST /api/v1/agent/release': ['components', 'sealed', 'The newest agent release, signed'],
+  'GET /api/v1/agent-releases/:version/bundle': [
+    'agent releases',
+    'anyone',
+    'An agent bundle; its signed manifest vouches for it',
+  ],
+  'GET /api/v1/agent-releases': ['agent releases', 'viewer', 'Published agent releases'],
+  'PUT /api/v1/agent-releases/:version': [
+    'agent releases',
+    'administrator',
+    'Publish an agent bundle',
+  ],
   'POST /api/v1/component/policy': ['components', 'sealed', 'Which policy version to run'],
   'GET /api/v1/policies': ['policies', 'viewer', 'Policies, and who runs which version'],
   'GET /api/v1/policies/:id': ['policies', 'viewer', 'One policy and its versions'],

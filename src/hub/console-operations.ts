@@ -1,6 +1,8 @@
+import { ConfigError } from '../shared/errors.js';
 import type { Store } from '../store/store.js';
 import { createActivationToken, type ActivationTokenRequest } from './activation-tokens.js';
 import { listChangeLog, verifyChangeLog, type ChangeLogFilter } from './change-log-audit.js';
+import { listReleases, publishRelease } from './agent-releases.js';
 import { createApiToken, type ApiTokenRequest } from './credentials.js';
 import { hubStatus } from './hub-status.js';
 import { resetPassword } from './people.js';
@@ -8,8 +10,9 @@ import { resetPassword } from './people.js';
 /**
  * What `strata admin` can do at a shell on the hub, over the store directly or through a
  * running hub's control socket. Every operation is recorded in the change log as 'console'.
+ * `caPrivateKeyPem` signs agent releases; null where this shell has no copy of the CA key.
  */
-export function consoleOperations(store: Store, caPin: string) {
+export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: string | null) {
   return {
     'activation-token': (args: Omit<ActivationTokenRequest, 'actor'>) =>
       createActivationToken(store, caPin, { ...args, actor: 'console' }),
@@ -23,6 +26,17 @@ export function consoleOperations(store: Store, caPin: string) {
     status: () => hubStatus(store),
     'change-log-list': (args: Omit<ChangeLogFilter, 'from' | 'to'>) => listChangeLog(store, args),
     'change-log-verify': () => verifyChangeLog(store),
+    'agent-release-publish': (args: { version: string; bundleBase64: string }) => {
+      if (!caPrivateKeyPem) {
+        throw new ConfigError(
+          'publishing needs the site CA key (ca-key.pem of this site in the hub data folder): ' +
+            'run this on a hub machine, or PUT the bundle to /api/v1/agent-releases/<version>',
+        );
+      }
+      const bundle = Buffer.from(args.bundleBase64, 'base64');
+      return publishRelease(store, { ...args, bundle, actor: 'console', caPrivateKeyPem });
+    },
+    'agent-release-list': () => listReleases(store),
   };
 }
 

@@ -1,5 +1,6 @@
 import { chmod, rm } from 'node:fs/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { maxReleaseBytes } from '../protocol/release-manifest.js';
 import type { Store } from '../store/store.js';
 import { consoleOperations } from './console-operations.js';
 
@@ -14,10 +15,12 @@ export async function startControlSocket(
   path: string,
   store: Store,
   caPin: string,
+  caPrivateKeyPem: string,
 ): Promise<FastifyInstance> {
   await rm(path, { force: true }); // a socket file left by a crash
-  const app = Fastify({ logger: false });
-  const operations = consoleOperations(store, caPin);
+  // An agent release travels here in base64: room for the largest bundle the hub accepts.
+  const app = Fastify({ logger: false, bodyLimit: 2 * maxReleaseBytes });
+  const operations = consoleOperations(store, caPin, caPrivateKeyPem);
   app.post('/:operation', async (request, reply) => {
     const { operation } = request.params as { operation: string };
     const run = operations[operation as keyof typeof operations] as

@@ -12,6 +12,18 @@ export const defaultCallbackIntervalSeconds = 3_600;
 /** Most active collectors a site may have unless a setting raises it: 10. */
 export const defaultMaxCollectors = 10;
 
+/** Policy an agent receives in its certificate. */
+export interface AgentPolicy {
+  callbackIntervalSeconds: number;
+  /** Whether agents install newer releases from the hub on their own; off unless true. */
+  autoUpdate?: boolean;
+  /** How often agents ask for a newer release, in seconds (default 21,600: 6 hours). */
+  updateCheckSeconds?: number;
+}
+
+/** Agents' questions for a newer release, and release bundles sent to them. */
+export type ReleaseCounters = { releaseChecks: number; releaseBundlesServed: number };
+
 /** What every part of a running hub shares. */
 export interface HubContext {
   store: Store;
@@ -20,11 +32,10 @@ export interface HubContext {
   rejections: RejectionCounter;
   log: Logger;
   dataDir: string;
-  /** Policy given to newly activated agents until policies are managed from the hub. */
-  defaultPolicy: { callbackIntervalSeconds: number };
   /** The hub's clock, injected so tests can move it (certificate expiry, session ends). */
   nowMillis: () => number;
-  counters: { callbacksStored: number; callbacksDuplicate: number } & SignInCounters;
+  counters: { callbacksStored: number; callbacksDuplicate: number } & SignInCounters &
+    ReleaseCounters;
   /** Limits password checks at once and locks out repeated failures. */
   signInGuard: SignInGuard;
   /** Most active collectors; activating one more is refused with `collector_limit`. */

@@ -13,6 +13,7 @@ import {
   defaultCallbackIntervalSeconds,
   defaultMaxCollectors,
   minCallbackIntervalSeconds,
+  type AgentPolicy,
   type HubContext,
 } from './hub-context.js';
 import { loadHubIdentity } from './hub-identity.js';
@@ -38,6 +39,8 @@ export interface HubOptions {
   callbackIntervalSeconds?: number;
   /** Most active collectors (default 10). */
   maxCollectors?: number;
+  /** Update fields of the policy given to new agents (default: no automatic updates). */
+  agentUpdates?: Pick<AgentPolicy, 'autoUpdate' | 'updateCheckSeconds'>;
   logger?: Logger;
   nowMillis?: () => number;
 }
@@ -75,10 +78,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     store = opened;
     const identity = await loadHubIdentity(opened, options.dataDir);
     const firstAdministrator = await ensureFirstAdministrator(opened, options.dataDir);
+    const explicitPolicy = {
+      ...(options.callbackIntervalSeconds === undefined
+        ? {}
+        : { callbackIntervalSeconds: interval }),
+      ...options.agentUpdates,
+    };
     await ensureDefaultPolicies(
       opened,
-      { callbackIntervalSeconds: interval },
-      options.callbackIntervalSeconds !== undefined,
+      { callbackIntervalSeconds: interval, ...options.agentUpdates },
+      explicitPolicy,
     );
     const nowMillis = options.nowMillis ?? Date.now;
     const counters = {
@@ -87,6 +96,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       signInRefused: 0,
       signInLocked: 0,
       signInBusy: 0,
+      releaseChecks: 0,
+      releaseBundlesServed: 0,
     };
     const context: HubContext = {
       store: opened,
@@ -100,7 +111,6 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       rejections: new RejectionCounter(),
       log,
       dataDir: options.dataDir,
-      defaultPolicy: { callbackIntervalSeconds: interval },
       nowMillis,
       counters,
       signInGuard: new SignInGuard(counters, nowMillis),
@@ -117,6 +127,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       join(options.dataDir, controlSocketName),
       opened,
       identity.caPin,
+      identity.caKeys.privateKeyPem,
     );
     log.info(
       { url, store: opened.location, storeKind: opened.kind, hubId: identity.hubId },

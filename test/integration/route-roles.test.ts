@@ -36,6 +36,11 @@ const access: Record<string, Access> = {
   'POST /api/v1/agent/connector-id/machine': 'sealed',
   'POST /api/v1/agent/connector-id/users': 'sealed',
   'POST /api/v1/component/policy': 'sealed',
+  'POST /api/v1/agent/release': 'sealed',
+  // Bundles are public: the signed manifest an agent fetched first vouches for the bytes.
+  'GET /api/v1/agent-releases/:version/bundle': 'public',
+  'GET /api/v1/agent-releases': 'viewer',
+  'PUT /api/v1/agent-releases/:version': 'administrator',
   'GET /api/v1/policies': 'viewer',
   'GET /api/v1/policies/:id': 'viewer',
   'GET /api/v1/groups': 'viewer',

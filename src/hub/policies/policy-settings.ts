@@ -74,6 +74,7 @@ export const policySettingsSchema = {
       },
     },
     autoUpdate: { type: 'boolean', description: 'agents install newer releases the hub holds' },
+    updateCheckSeconds: { type: 'integer', minimum: 10, maximum: 604_800 },
   },
 } as const;
 

@@ -21,29 +21,31 @@ const defaultNames: Record<PolicyKind, string> = {
 };
 
 /**
- * Makes the default policy of each kind on first start. `agentDefaults` seeds the agents'
- * one; when the hub is started with settings that differ from the stored ones (an explicit
- * `--callback-interval`), the default policy takes them as a new version.
+ * Makes the default policy of each kind on first start, the agents' one from `agentDefaults`.
+ * Settings the hub was started with explicitly (`--callback-interval`, `--agent-auto-update`)
+ * that differ from the stored ones become the default agent policy's next version.
  */
 export async function ensureDefaultPolicies(
   store: Store,
   agentDefaults: PolicySettings,
-  explicit: boolean,
+  explicit: PolicySettings,
 ): Promise<void> {
   for (const kind of ['agent', 'collector'] as const) {
-    const seed = kind === 'agent' ? agentDefaults : {};
     const existing = await defaultPolicy(store, kind);
     if (!existing) {
-      const request = { name: defaultNames[kind], kind, settings: seed };
+      const settings = kind === 'agent' ? agentDefaults : {};
+      const request = { name: defaultNames[kind], kind, settings };
       // Another hub starting on the same store may have made it a moment ago.
       await createPolicy(store, request, 'system', true).catch((error: unknown) => {
         if (!(error instanceof PolicyConflict)) throw error;
       });
       continue;
     }
-    const differs = Object.entries(seed).some(([key, value]) => existing.settings[key] !== value);
-    if (kind === 'agent' && explicit && differs)
-      await updatePolicy(store, existing.id, { ...existing.settings, ...seed }, 'system');
+    const differs = Object.entries(explicit).some(
+      ([key, value]) => existing.settings[key] !== value,
+    );
+    if (kind === 'agent' && differs)
+      await updatePolicy(store, existing.id, { ...existing.settings, ...explicit }, 'system');
   }
 }
 
