@@ -28,6 +28,7 @@ import { collectMachineSample } from './machine-sample.js';
 import { restartProcess } from './updater/agent-restart.js';
 import { startUpdater } from './updater/agent-updater.js';
 import { ensureDataDir } from '../shared/data-dir.js';
+import { takePidLock } from '../shared/pid-lock.js';
 
 export interface AgentOptions {
   dataDir: string;
@@ -64,6 +65,11 @@ export interface RunningAgent {
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.logger.child({ component: 'agent' });
   await ensureDataDir(options.dataDir);
+  // Two agents on one folder would share a spool and an identity: the second is refused.
+  const releaseLock = await takePidLock(
+    join(options.dataDir, 'agent.lock'),
+    `the agent data folder ${options.dataDir}`,
+  );
   const keys = await loadOrCreateKeyPair(join(options.dataDir, 'agent-key.pem'));
   let identity = await ensureIdentity(options, keys);
   log.info({ componentId: identity.componentId, hub: identity.hubUrl }, 'agent ready');
@@ -246,6 +252,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       await running?.catch(() => undefined);
       await tagging?.stop();
       await updater.stop();
+      await releaseLock();
       loadTimes?.stop();
       series.stop();
       log.info('agent stopped');

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { defaultHubHost, defaultHubPort, startHub, type RunningHub } from '../hub/hub.js';
+import {
+  defaultHubHost,
+  defaultHubPort,
+  startHub,
+  type HubOptions,
+  type RunningHub,
+} from '../hub/hub.js';
 import { initialPasswordFile } from '../hub/people.js';
 import { createLogger } from '../shared/logger.js';
 import { withCommonOptions, withStoreOption } from './common-options.js';
@@ -18,7 +24,8 @@ export function hubOptions(command: Command): Command {
     )
     .option(
       '--callback-interval <seconds>',
-      'callback interval for new agents (env STRATA_CALLBACK_INTERVAL, default 3600, at least 10)',
+      'callback interval of the default agent policy (env STRATA_CALLBACK_INTERVAL; ' +
+        'default 3600, 60 with `strata start`; at least 10)',
       integerOption('--callback-interval', 10, 86_400),
     )
     .option(
@@ -54,8 +61,13 @@ export function hubCommand(): Command {
     });
 }
 
-export function startHubWith(settings: Settings, logger: ReturnType<typeof createLogger>) {
+export function startHubWith(
+  settings: Settings,
+  logger: ReturnType<typeof createLogger>,
+  extra: Partial<HubOptions> = {},
+) {
   return startHub({
+    ...extra,
     dataDir: join(settings.dataDir, 'hub'),
     databaseUrl: settings.databaseUrl,
     host: settings.host,

@@ -20,7 +20,9 @@ export function startCommand(): Command {
       const logFile = join(settings.dataDir, 'strata.log');
       const logger = createLogger({ destination: createWriteStream(logFile, { flags: 'a' }) });
 
-      const hub = await startHubWith(settings, logger);
+      // A one-machine site is for looking at: figures every minute rather than every hour,
+      // unless --callback-interval says otherwise or the policy was changed since.
+      const hub = await startHubWith(settings, logger, { firstCallbackIntervalSeconds: 60 });
       const agentDir = join(settings.dataDir, 'agent');
       // A local agent activated on an earlier start keeps its identity; a new one gets a token.
       const token = (await loadIdentity(agentDir))

@@ -22,6 +22,7 @@ import { StoreConnection } from './callbacks/store-connection.js';
 import { storeSink } from './callbacks/store-sink.js';
 import { defaultCollectorConfig, type CollectorConfig } from './collector-config.js';
 import { refreshPolicy } from '../agent/policy-refresh.js';
+import { takePidLock } from '../shared/pid-lock.js';
 import { ensureCollectorIdentity } from './collector-identity.js';
 import { HubLink } from './hub-link.js';
 import { DiskQueue } from './queue/disk-queue.js';
@@ -70,6 +71,11 @@ export async function startCallbackCollector(
 ): Promise<RunningCollector> {
   const log = options.logger.child({ component: 'collector' });
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  // Two collectors on one folder would write one queue: the second is refused.
+  const releaseLock = await takePidLock(
+    join(options.dataDir, 'collector.lock'),
+    `the collector data folder ${options.dataDir}`,
+  );
   const keys = await loadOrCreateKeyPair(join(options.dataDir, 'collector-key.pem'));
   let identity = await ensureCollectorIdentity(options, keys);
   const hub = new HubLink(identity, keys.privateKeyPem);
@@ -178,6 +184,7 @@ export async function startCallbackCollector(
       admission.stop();
       await queue.close();
       await sink.close();
+      await releaseLock();
       log.info('callback collector stopped');
     },
   };

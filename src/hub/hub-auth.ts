@@ -66,10 +66,26 @@ export async function identifyCaller(hub: HubContext, request: FastifyRequest) {
  * A preValidation hook that lets through callers holding at least `role`. It runs before the
  * body is validated, so a caller without the right learns nothing from validation errors.
  */
-export function requireRole(hub: HubContext, role: Role) {
+export function requireRole(
+  hub: HubContext,
+  role: Role,
+  options: { beforePasswordChange?: boolean } = {},
+) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const caller = await identifyCaller(hub, request);
     if (!caller) throw new HttpError(401, 'sign_in_required', 'sign in or send an API token');
+    // A password someone else set (the first one, printed at start, or a reset) opens only
+    // the way to choosing one's own: whoever saw it must not be able to act as this person.
+    if (
+      caller.kind === 'person' &&
+      caller.person.mustChangePassword &&
+      !options.beforePasswordChange
+    )
+      throw new HttpError(
+        403,
+        'password_change_required',
+        'choose your own password first (POST /api/v1/session/password)',
+      );
     if (rank[caller.role] < rank[role]) {
       throw new HttpError(403, 'forbidden', `this needs the ${role} role or higher`);
     }

@@ -37,6 +37,8 @@ export interface HubOptions {
   port?: number;
   /** Callback interval given to new agents, in seconds (default 3600, at least 10). */
   callbackIntervalSeconds?: number;
+  /** The default agent policy's interval when the hub makes it and none is given (3600). */
+  firstCallbackIntervalSeconds?: number;
   /** Most active collectors (default 10). */
   maxCollectors?: number;
   /** Update fields of the policy given to new agents (default: no automatic updates). */
@@ -57,7 +59,10 @@ export interface RunningHub {
 
 /** Starts a hub: opens and migrates the store, loads its identity, and starts serving. */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
-  const interval = options.callbackIntervalSeconds ?? defaultCallbackIntervalSeconds;
+  const interval =
+    options.callbackIntervalSeconds ??
+    options.firstCallbackIntervalSeconds ??
+    defaultCallbackIntervalSeconds;
   if (!Number.isFinite(interval) || interval < minCallbackIntervalSeconds) {
     throw new ConfigError(`the callback interval must be at least ${minCallbackIntervalSeconds} s`);
   }

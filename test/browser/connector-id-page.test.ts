@@ -15,7 +15,7 @@ import { userNumbersFor } from '../../src/hub/connector-id/user-numbers.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { ensureWebUiBuilt, launchBrowser } from '../support/browser.js';
 import { issueToken } from '../support/test-collector.js';
-import { startTestHub, type TestHub } from '../support/test-hub.js';
+import { startTestHub, testAdminPassword, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
 
 // A bound on how long a missing element is waited for, so a broken page fails in seconds.
@@ -65,6 +65,11 @@ describe(`the Connector ID page in Chromium (${storeKind} store)`, () => {
     await page.getByLabel('Name').fill('admin');
     await page.getByLabel('Password').fill(hub.firstAdministrator!.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The first password opens only the password change.
+    await page.getByLabel('Current password').fill(hub.firstAdministrator!.password);
+    await page.getByLabel('New password', { exact: true }).fill(testAdminPassword);
+    await page.getByLabel('Repeat new password').fill(testAdminPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByRole('table', { name: 'Machines' }).waitFor();
     // Watched from here: before sign-in the app's session check is answered 401, which
     // Chromium logs as a failed resource although it is the expected answer.

@@ -90,6 +90,20 @@ describe(`people signing in and programs using API tokens (${storeKind} store)`,
     assert.equal(body.user.mustChangePassword, true);
   });
 
+  it('opens nothing but the password change to a password someone else set', async () => {
+    const cookie = cookieOf(await signIn(firstPassword));
+    const headers = { cookie, 'x-strata-request': '1' };
+
+    const token = await call('POST', '/api/v1/api-tokens', { role: 'administrator' }, headers);
+    const machines = await call('GET', '/api/v1/machines', undefined, headers);
+
+    for (const response of [token, machines]) {
+      assert.equal(response.status, 403);
+      assert.equal(((await response.json()) as { code: string }).code, 'password_change_required');
+    }
+    assert.equal(await changeLogCount('api_token.create'), 0, 'no token was issued');
+  });
+
   it('refuses a state-changing cookie request without x-strata-request', async () => {
     const cookie = cookieOf(await signIn(firstPassword));
 

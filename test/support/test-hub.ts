@@ -15,11 +15,17 @@ export interface TestHub extends RunningHub {
   databaseUrl?: string;
   /** Every log line the hub wrote, parsed. */
   logLines: Array<Record<string, unknown>>;
-  /** Signs in as the first administrator; returns the session cookie header value. */
+  /**
+   * Signs in as the first administrator, choosing `testAdminPassword` the first time (the
+   * first password opens nothing else); returns the session cookie header value.
+   */
   signInAsAdmin(): Promise<string>;
   /** Stops the hub and removes its data and database. */
   cleanup(): Promise<void>;
 }
+
+/** The administrator's password once signInAsAdmin has replaced the first one. */
+export const testAdminPassword = 'the tests own administrator password';
 
 export async function startTestHub(options: Partial<HubOptions> = {}): Promise<TestHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'strata-hub-')));
@@ -43,6 +49,7 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     logger: createLogger({ level: 'info', destination }),
   });
   const password = hub.firstAdministrator?.password;
+  let adminPassword = password;
 
   return {
     ...hub,
@@ -50,13 +57,31 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     databaseUrl: database?.url,
     logLines,
     async signInAsAdmin() {
-      const response = await fetch(`${hub.url}/api/v1/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-strata-request': '1' },
-        body: JSON.stringify({ name: 'admin', password }),
-      });
+      const call = (path: string, body: object, cookie = '') =>
+        fetch(`${hub.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-strata-request': '1', cookie },
+          body: JSON.stringify(body),
+        });
+      const cookieOf = (response: Response) =>
+        (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+      // The first password opens only the password change: choose the tests' own once.
+      let response = await call('/api/v1/session', { name: 'admin', password: adminPassword });
+      if (response.status === 401 && adminPassword === password) {
+        adminPassword = testAdminPassword;
+        response = await call('/api/v1/session', { name: 'admin', password: adminPassword });
+      }
       if (response.status !== 200) throw new Error(`sign-in failed: ${response.status}`);
-      return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const { user } = (await response.json()) as { user: { mustChangePassword: boolean } };
+      if (!user.mustChangePassword) return cookieOf(response);
+      const changed = await call(
+        '/api/v1/session/password',
+        { currentPassword: adminPassword, newPassword: testAdminPassword },
+        cookieOf(response),
+      );
+      if (changed.status !== 204) throw new Error(`password change failed: ${changed.status}`);
+      adminPassword = testAdminPassword;
+      return cookieOf(changed);
     },
     async cleanup() {
       await hub.close().catch(() => undefined);

@@ -73,12 +73,16 @@ export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
     return view(person);
   });
 
-  app.get('/api/v1/session', { preValidation: requireRole(hub, 'viewer') }, async (request) => {
-    const caller = request.caller!;
-    if (caller.kind !== 'person')
-      throw new HttpError(400, 'not_a_person', 'tokens have no session');
-    return view(caller.person);
-  });
+  app.get(
+    '/api/v1/session',
+    { preValidation: requireRole(hub, 'viewer', { beforePasswordChange: true }) },
+    async (request) => {
+      const caller = request.caller!;
+      if (caller.kind !== 'person')
+        throw new HttpError(400, 'not_a_person', 'tokens have no session');
+      return view(caller.person);
+    },
+  );
 
   app.delete('/api/v1/session', async (request, reply) => {
     // Like every state change from a browser: a foreign page must not sign people out.
@@ -93,7 +97,10 @@ export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
 
   app.post(
     '/api/v1/session/password',
-    { schema: passwordSchema, preValidation: requireRole(hub, 'viewer') },
+    {
+      schema: passwordSchema,
+      preValidation: requireRole(hub, 'viewer', { beforePasswordChange: true }),
+    },
     async (request, reply) => {
       const caller = request.caller!;
       if (caller.kind !== 'person') throw new HttpError(400, 'not_a_person', 'sign in first');

@@ -60,6 +60,8 @@ interface RoutedPageProps {
 }
 
 function RoutedPage({ route, user, session }: RoutedPageProps) {
+  // The hub opens nothing else to a password someone else set, so neither does the app.
+  if (user.mustChangePassword) route = { page: 'password' };
   switch (route.page) {
     case 'machines':
       return <MachineListPage onSessionLost={session.lost} />;
