@@ -112,6 +112,9 @@ export async function activate(options: {
 
 /** Refuses, before any use of the token is spent, a hub whose CA is not the token's. */
 async function checkHubPin(hubUrl: string, caPin: string): Promise<void> {
+  if (!URL.canParse(hubUrl) || !/^https?:$/.test(new URL(hubUrl).protocol)) {
+    throw new ConfigError(`--hub must be the hub's address, such as http://hub.example:8080`);
+  }
   const response = await fetch(new URL('/api/v1/ca', hubUrl), {
     signal: AbortSignal.timeout(30_000),
   }).catch((error: unknown) => {

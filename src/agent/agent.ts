@@ -269,6 +269,14 @@ async function ensureIdentity(
   // A hub that moved (a new port on each `strata start --port 0`, a new host) is followed:
   // an address given now replaces the saved one. Messages stay sealed for the hub key saved
   // at activation, so a wrong address reaches nobody who can read them.
+  if (saved && options.token) {
+    // The saved identity stands; a token given anyway is kept unused, and said so.
+    options.logger.warn(
+      { componentId: saved.componentId },
+      `already activated: --token is not used; to activate anew, move ` +
+        `${join(options.dataDir, 'identity.json')} aside first`,
+    );
+  }
   if (saved && options.hubUrl && options.hubUrl !== saved.hubUrl) {
     return saveHubUrl(options.dataDir, saved, options.hubUrl);
   }

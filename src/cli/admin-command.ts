@@ -75,7 +75,9 @@ export function adminCommand(): Command {
         storeCommand('create')
           .description('issue an API token; prints it once')
           .addOption(
-            new Option('--role <role>', 'what it may do').choices(roles).makeOptionMandatory(),
+            new Option('--role <role>', 'what it may do (required)')
+              .choices(roles)
+              .makeOptionMandatory(),
           )
           .option('--label <text>', 'a note to recognise it by')
           .option(

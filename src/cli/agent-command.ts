@@ -8,7 +8,7 @@ import { resolveSettings, type Settings } from './settings.js';
 import { stopOnSignals } from './signals.js';
 
 export function agentCommand(): Command {
-  const agent = withCommonOptions(new Command('agent'))
+  const agent = withCommonOptions(new Command('agent'), "the agent's keys, identity and spool")
     .description(
       'run the agent on this machine: activate once, then call back on the policy interval',
     )

@@ -13,7 +13,12 @@ import { integerOption, resolveSettings, type Settings } from './settings.js';
 import { stopOnSignals } from './signals.js';
 
 export function collectorCommand(): Command {
-  return withNetworkOptions(withStoreOption(withCommonOptions(new Command('collector'))))
+  return withNetworkOptions(
+    withStoreOption(
+      withCommonOptions(new Command('collector'), "the collector's keys, identity and queues"),
+      'PostgreSQL store to write callbacks into directly; without it they go through the hub',
+    ),
+  )
     .addCommand(analyzeCommand())
     .description(
       "run a collector: the callback role takes agents' callbacks into a disk queue; " +

@@ -164,6 +164,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           'stop what holds it or pass --port',
       );
     }
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (['ENOTFOUND', 'EADDRNOTAVAIL', 'EAI_AGAIN'].includes(code)) {
+      throw new ConfigError(
+        `cannot listen on ${options.host} (${code}): give --host an address of this machine, ` +
+          'such as 127.0.0.1 or 0.0.0.0',
+      );
+    }
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { ConfigError } from './errors.js';
 
 export type { Logger };
 
@@ -10,6 +11,10 @@ export function createLogger(
   options: { level?: string; destination?: NodeJS.WritableStream } = {},
 ) {
   const level = options.level ?? process.env.STRATA_LOG_LEVEL ?? 'info';
+  if (!(level in pino.levels.values) && level !== 'silent') {
+    const known = [...Object.keys(pino.levels.values), 'silent'].join(', ');
+    throw new ConfigError(`STRATA_LOG_LEVEL must be one of ${known}, not "${level}"`);
+  }
   return pino(
     {
       level,

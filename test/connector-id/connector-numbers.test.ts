@@ -138,4 +138,16 @@ describe(`Connector ID numbers over the hub's API (${storeKind} store)`, () => {
     const refused = await machine.agent.hub.request('/api/v1/collector/connector-id/keys', {});
     assert.equal(refused.kind === 'refused' && refused.code, 'wrong_recipient');
   });
+
+  it('refuses a settings change that is empty, not a true or false, or names no setting', async () => {
+    for (const body of [{}, { tagging: 'yes' }, { tagging: true, evil: 1 }, []]) {
+      const response = await admin('PUT', '/api/v1/connector-id/settings', body);
+      assert.equal(response.status, 400, JSON.stringify(body));
+      assert.equal(((await response.json()) as { code: string }).code, 'invalid_request');
+    }
+    const now = (await (await admin('GET', '/api/v1/connector-id/settings')).json()) as {
+      tagging: boolean;
+    };
+    assert.equal(now.tagging, false, 'nothing was turned on');
+  });
 });

@@ -90,17 +90,24 @@ export async function connectorIdRoutes(app: FastifyInstance, hub: HubContext) {
   }));
   app.get('/api/v1/connector-id/settings', viewer, () => readConnectorSettings(hub.store));
 
-  app.put('/api/v1/connector-id/settings', administrator, async (request) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const change: Partial<ConnectorSettings> = {};
-    for (const key of ['tagging', 'replayProtection', 'sourceUnbound'] as const) {
-      if (body[key] === undefined) continue;
-      if (typeof body[key] !== 'boolean')
-        throw new HttpError(400, 'invalid_request', `${key} must be true or false`);
-      change[key] = body[key];
-    }
-    return changeConnectorSettings(hub.store, change, request.caller!.actor);
-  });
+  const settingsBody = {
+    type: 'object',
+    additionalProperties: false,
+    minProperties: 1,
+    properties: {
+      tagging: { type: 'boolean' },
+      replayProtection: { type: 'boolean' },
+      sourceUnbound: { type: 'boolean' },
+    },
+  } as const;
+  app.put(
+    '/api/v1/connector-id/settings',
+    { ...administrator, schema: { body: settingsBody } },
+    async (request) => {
+      const change = request.body as Partial<ConnectorSettings>;
+      return changeConnectorSettings(hub.store, change, request.caller!.actor);
+    },
+  );
 
   for (const kind of ['user', 'machine'] as const) {
     app.post(`/api/v1/connector-id/${kind}s/:number/reclaim`, administrator, async (request) => {
