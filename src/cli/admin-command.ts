@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { roles } from '../hub/people.js';
+import { ConfigError } from '../shared/errors.js';
 import { runConsoleOperation } from './console-session.js';
 import { withCommonOptions, withStoreOption } from './common-options.js';
 import { integerOption, resolveSettings, type Settings } from './settings.js';
@@ -115,6 +116,7 @@ export function adminCommand(): Command {
 
   admin.addCommand(changeLogCommand());
   admin.addCommand(agentReleaseCommand());
+  admin.addCommand(policyCommand());
 
   admin.addCommand(
     storeCommand('status')
@@ -186,5 +188,44 @@ function agentReleaseCommand(): Command {
         .action(async (flags: Flags) =>
           print(await runConsoleOperation(resolveSettings(flags), 'agent-release-list', {})),
         ),
+    );
+}
+
+function policyCommand(): Command {
+  return new Command('policy')
+    .description('policies and groups: export to a signed file, import one')
+    .addCommand(
+      storeCommand('export')
+        .description('write every policy and group to FILE, signed with the site CA key')
+        .argument('<file>', 'where to write it')
+        .action(async (file: string, flags: Flags) => {
+          const signed = await runConsoleOperation(resolveSettings(flags), 'policy-export', {});
+          await writeFile(file, `${JSON.stringify(signed, null, 2)}\n`, { mode: 0o600 });
+          process.stderr.write(`policies and groups written to ${file}\n`);
+        }),
+    )
+    .addCommand(
+      storeCommand('import')
+        .description('bring in policies and groups from an export; changed ones get new versions')
+        .argument('<file>', 'an export from `strata admin policy export`')
+        .option(
+          '--accept-signer <pin>',
+          "another site's CA pin, to take a file that site signed (it is printed on refusal)",
+        )
+        .action(async (file: string, flags: Flags & { acceptSigner?: string }) => {
+          const text = await readFile(file, 'utf8');
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            throw new ConfigError(`${file} is not a policy export (it is not JSON)`);
+          }
+          const outcome = (await runConsoleOperation(resolveSettings(flags), 'policy-import', {
+            file: parsed,
+            acceptSigner: flags.acceptSigner,
+          })) as { status: string; reason?: string };
+          print(outcome);
+          if (outcome.status !== 'imported') process.exitCode = 1;
+        }),
     );
 }

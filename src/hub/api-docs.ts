@@ -95,6 +95,8 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
   'POST /api/v1/policies': ['policies', 'administrator', 'Make a policy'],
   'PUT /api/v1/policies/:id': ['policies', 'administrator', "Change a policy's settings"],
   'GET /api/v1/groups': ['policies', 'viewer', 'Groups, their rules and members'],
+  'GET /api/v1/policies/export': ['policies', 'administrator', 'All policies and groups, signed'],
+  'POST /api/v1/policies/import': ['policies', 'administrator', 'Bring in a signed export'],
   'POST /api/v1/groups': ['policies', 'administrator', 'Make a group'],
   'PUT /api/v1/groups/:id': ['policies', 'administrator', 'Change a group'],
   'DELETE /api/v1/groups/:id': ['policies', 'administrator', 'Remove a group'],

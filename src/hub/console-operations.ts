@@ -6,6 +6,7 @@ import { listReleases, publishRelease } from './agent-releases.js';
 import { createApiToken, type ApiTokenRequest } from './credentials.js';
 import { hubStatus } from './hub-status.js';
 import { resetPassword } from './people.js';
+import { exportPolicies, importPolicies } from './policies/policy-transfer.js';
 
 /**
  * What `strata admin` can do at a shell on the hub, over the store directly or through a
@@ -37,7 +38,31 @@ export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: 
       return publishRelease(store, { ...args, bundle, actor: 'console', caPrivateKeyPem });
     },
     'agent-release-list': () => listReleases(store),
+    'policy-export': async () => {
+      if (!caPrivateKeyPem) {
+        throw new ConfigError(
+          'an export is signed with the site CA key (ca-key.pem in the hub data folder): ' +
+            'run this on a hub machine, or GET /api/v1/policies/export',
+        );
+      }
+      const certificatePem = await siteCertificate(store);
+      return exportPolicies(store, { certificatePem, privateKeyPem: caPrivateKeyPem });
+    },
+    'policy-import': async (args: { file: unknown; acceptSigner?: string }) =>
+      importPolicies(
+        store,
+        args.file,
+        { caCertificatePem: await siteCertificate(store) },
+        { actor: 'console', acceptSigner: args.acceptSigner },
+      ),
   };
+}
+
+async function siteCertificate(store: Store): Promise<string> {
+  const [row] = await store.query<{ value: { caCertificatePem: string } }>(
+    "SELECT value FROM hub_settings WHERE key = 'site'",
+  );
+  return row!.value.caCertificatePem;
 }
 
 export type ConsoleOperations = ReturnType<typeof consoleOperations>;

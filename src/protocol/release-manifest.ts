@@ -1,5 +1,5 @@
-import { X509Certificate, sign, verify } from 'node:crypto';
 import { isReleaseVersion } from './release-version.js';
+import { signForSite, verifySiteSignature } from './site-signature.js';
 
 /** What the hub signs about an agent release: its version and the exact bytes of its bundle. */
 export interface ReleaseManifest {
@@ -33,9 +33,8 @@ export type ReleaseRefusal =
   /** The bundle did not start, or reported another version, when tried before the swap. */
   | 'failed_self_check';
 
-// The CA key also signs certificates and activation bundles: a prefix keeps a signature made
-// for one purpose from ever passing as a signature for another.
-const signingContext = 'strata agent release manifest v1\n';
+/** What a manifest signature is for; see site-signature.ts. */
+const signingPurpose = 'agent release manifest v1';
 /** Largest bundle a release may carry, in bytes: 64 MiB (the agent bundle is about 5 MB). */
 export const maxReleaseBytes = 64 * 1024 * 1024;
 
@@ -47,8 +46,7 @@ export function releaseBundlePath(version: string): string {
 /** Signs a manifest with the site CA's private key. */
 export function signManifest(manifest: ReleaseManifest, caPrivateKeyPem: string): SignedManifest {
   const text = JSON.stringify(manifest);
-  const signature = sign('sha256', signedBytes(text), caPrivateKeyPem);
-  return { manifest: text, signature: signature.toString('base64') };
+  return { manifest: text, signature: signForSite(signingPurpose, text, caPrivateKeyPem) };
 }
 
 export type ManifestCheck =
@@ -67,9 +65,8 @@ export function openSignedManifest(signed: unknown, caCertificatePem: string): M
   if (typeof candidate.signature !== 'string' || candidate.signature.length === 0) {
     return { status: 'refused', reason: 'unsigned', detail: 'the manifest carries no signature' };
   }
-  const caKey = new X509Certificate(caCertificatePem).publicKey;
-  const signature = Buffer.from(candidate.signature, 'base64');
-  if (!verify('sha256', signedBytes(candidate.manifest), caKey, signature)) {
+  const { manifest: text, signature } = candidate;
+  if (!verifySiteSignature(signingPurpose, text, signature, caCertificatePem)) {
     return {
       status: 'refused',
       reason: 'bad_signature',
@@ -101,8 +98,4 @@ function parseManifest(text: string): ReleaseManifest | null {
     value.sizeBytes! <= maxReleaseBytes &&
     typeof value.createdAt === 'string';
   return wellFormed ? (value as ReleaseManifest) : null;
-}
-
-function signedBytes(manifestText: string): Buffer {
-  return Buffer.from(signingContext + manifestText, 'utf8');
 }

@@ -45,6 +45,8 @@ const access: Record<string, Access> = {
   'GET /api/v1/policies/:id': 'viewer',
   'GET /api/v1/groups': 'viewer',
   'POST /api/v1/policies': 'administrator',
+  'GET /api/v1/policies/export': 'administrator',
+  'POST /api/v1/policies/import': 'administrator',
   'PUT /api/v1/policies/:id': 'administrator',
   'POST /api/v1/groups': 'administrator',
   'PUT /api/v1/groups/:id': 'administrator',

@@ -162,7 +162,8 @@ function inSubnet(subnet: string, addresses: string[]): boolean {
   });
 }
 
-function ruleProblem(rule: GroupRule): string | null {
+/** What is wrong with a rule, or null when it can be saved. */
+export function ruleProblem(rule: GroupRule): string | null {
   if (rule.subnet === undefined) return null;
   const [network, bits, extra] = rule.subnet.split('/');
   const max = network && isIPv4(network) ? 32 : network && isIPv6(network) ? 128 : -1;

@@ -20,7 +20,11 @@ import {
   updatePolicy,
   type PolicyKind,
 } from '../policies/policy-store.js';
+import { exportPolicies, importPolicies } from '../policies/policy-transfer.js';
 import { sealedRoute } from './sealed-route.js';
+
+/** Largest policy file an import takes: 16 MiB. */
+const maxImportBytes = 16 * 1024 * 1024;
 
 const idParams = {
   type: 'object',
@@ -111,6 +115,39 @@ export async function policyRoutes(app: FastifyInstance, hub: HubContext) {
       const updated = await updatePolicy(hub.store, id, settings, request.caller!.actor);
       if (!updated) throw new HttpError(404, 'policy_not_found', `no policy with id ${id}`);
       return policyView(updated);
+    },
+  );
+
+  app.get('/api/v1/policies/export', admin, async () =>
+    exportPolicies(hub.store, {
+      certificatePem: hub.identity.ca.certificatePem,
+      privateKeyPem: hub.identity.caKeys.privateKeyPem,
+    }),
+  );
+
+  app.post(
+    '/api/v1/policies/import',
+    {
+      ...admin,
+      bodyLimit: maxImportBytes,
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { acceptSigner: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } },
+        },
+      },
+    },
+    async (request) => {
+      const { acceptSigner } = request.query as { acceptSigner?: string };
+      const outcome = await importPolicies(
+        hub.store,
+        request.body,
+        { caCertificatePem: hub.identity.ca.certificatePem },
+        { actor: request.caller!.actor, acceptSigner },
+      );
+      if (outcome.status === 'refused') throw new HttpError(400, 'import_refused', outcome.reason);
+      return outcome;
     },
   );
 
