@@ -52,6 +52,8 @@ export interface CallbackCollectorOptions {
   segmentMaxBytes?: number;
   freeSpace?: FreeSpaceProbe;
   logger: Logger;
+  /** The clock for sessions and the agent cache; injected by tests of revocation timing. */
+  nowMillis?: () => number;
 }
 
 export interface RunningCollector {
@@ -89,13 +91,16 @@ export async function startCallbackCollector(
   if (setAside.length > 0) log.warn({ setAside }, 'queue damage set aside at start');
   const counters = new IntakeCounters();
   const connection = options.databaseUrl ? new StoreConnection(options.databaseUrl) : null;
+  const nowMillis = options.nowMillis ?? Date.now;
   const directory = new CachedAgentDirectory(
     connection ? storeAgentSource(connection) : hubAgentSource(hub),
+    nowMillis,
   );
   const channel = new ChannelServer({
     recipientId: identity.componentId,
     privateKeyPem: keys.privateKeyPem,
     senders: directory,
+    nowMillis,
   });
   const admission = new QueueAdmission(queue, queueDir, () => config, options.freeSpace);
   await admission.start();
@@ -111,7 +116,7 @@ export async function startCallbackCollector(
     counters,
     rejections,
     log,
-    nowMillis: Date.now,
+    nowMillis,
     accepting: () => accepting,
     parsed,
   });
