@@ -99,6 +99,26 @@ export function adminCommand(): Command {
   );
 
   admin.addCommand(
+    new Command('person').description('people who sign in to the web UI').addCommand(
+      storeCommand('create')
+        .description('add a person with a generated password they must change at first sign-in')
+        .argument('<name>', 'the name they sign in with')
+        .addOption(
+          new Option('--role <role>', 'what they may do (required)')
+            .choices(roles)
+            .makeOptionMandatory(),
+        )
+        .action(async (name: string, flags: Flags & { role: string }) => {
+          const result = (await runConsoleOperation(resolveSettings(flags), 'person-create', {
+            name,
+            role: flags.role,
+          })) as { password: string; role: string };
+          process.stdout.write(`Password for ${name} (${result.role}): ${result.password}\n`);
+        }),
+    ),
+  );
+
+  admin.addCommand(
     new Command('password').description('passwords of people who sign in to the web UI').addCommand(
       storeCommand('reset')
         .description('set a new generated password; the person must change it at sign-in')

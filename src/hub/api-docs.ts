@@ -34,6 +34,8 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
   'GET /api/v1/session': ['people', 'viewer', 'Who is signed in'],
   'DELETE /api/v1/session': ['people', 'anyone', 'Sign out'],
   'POST /api/v1/session/password': ['people', 'viewer', "Change one's own password"],
+  'GET /api/v1/people': ['people', 'administrator', 'Everyone who may sign in'],
+  'POST /api/v1/people': ['people', 'administrator', 'Add a person with a role'],
   'GET /api/v1/machines': ['machines', 'viewer', 'Machines with their latest figures'],
   'GET /api/v1/machines/:id': ['machines', 'viewer', 'One machine, latest sample and history'],
   'GET /api/v1/status': ['hub', 'viewer', 'Counts, intake and refusals by reason'],

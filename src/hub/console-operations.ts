@@ -5,7 +5,7 @@ import { listChangeLog, verifyChangeLog, type ChangeLogFilter } from './change-l
 import { listReleases, publishRelease } from './agent-releases.js';
 import { createApiToken, type ApiTokenRequest } from './credentials.js';
 import { hubStatus } from './hub-status.js';
-import { resetPassword } from './people.js';
+import { createPerson, resetPassword, type Role } from './people.js';
 import { exportPolicies, importPolicies } from './policies/policy-transfer.js';
 
 /**
@@ -25,6 +25,11 @@ export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: 
       return { name: args.name, password };
     },
     status: () => hubStatus(store),
+    'person-create': async (args: { name: string; role: Role }) => {
+      const created = await createPerson(store, { ...args, actor: 'console' });
+      if (!created) throw new ConfigError(`someone is named ${args.name} already`);
+      return created;
+    },
     'change-log-list': (args: Omit<ChangeLogFilter, 'from' | 'to'>) => listChangeLog(store, args),
     'change-log-verify': () => verifyChangeLog(store),
     'agent-release-publish': (args: { version: string; bundleBase64: string }) => {

@@ -75,6 +75,42 @@ export async function ensureFirstAdministrator(db: Queryable, dataDir: string) {
   return { name: firstAdministratorName, password, passwordFile };
 }
 
+/** Most characters in a person's name. */
+export const maxPersonNameChars = 100;
+
+/**
+ * Adds a person with a role and a generated password they must change at first sign-in; the
+ * password is returned to be handed over once. Null when the name is taken.
+ */
+export async function createPerson(
+  db: Queryable,
+  request: { name: string; role: Role; actor: string },
+): Promise<{ id: string; name: string; role: Role; password: string } | null> {
+  const password = generatePassword();
+  const id = randomUUID();
+  const inserted = await db.query(
+    `INSERT INTO people (id, name, role, password_hash, must_change_password)
+     VALUES ($1, $2, $3, $4, true) ON CONFLICT (name) DO NOTHING RETURNING id`,
+    [id, request.name, request.role, await hashPassword(password)],
+  );
+  if (inserted.length === 0) return null;
+  await recordChange(db, {
+    actor: request.actor,
+    action: 'person.create',
+    subject: request.name,
+    detail: { role: request.role },
+  });
+  return { id, name: request.name, role: request.role, password };
+}
+
+/** Everyone who may sign in, without any secret. */
+export async function listPeople(db: Queryable) {
+  const rows = await db.query<PersonRow & { created_at: Date }>(
+    'SELECT * FROM people ORDER BY name',
+  );
+  return rows.map((row) => ({ ...toPerson(row), createdAt: new Date(row.created_at) }));
+}
+
 /** Returns the person when name and password match, otherwise null. */
 export async function verifySignIn(db: Queryable, name: string, password: string) {
   const rows = await db.query<PersonRow>('SELECT * FROM people WHERE name = $1', [name]);

@@ -411,4 +411,34 @@ describe('strata hub and strata admin on a PostgreSQL server', { skip: !serverUr
     assert.equal(parsed.store.kind, 'postgres');
     assert.ok(parsed.counts.callbacks >= 1);
   });
+
+  it('adds a person, exports and imports policies, and verifies the change log', async () => {
+    const store = ['--database-url', database.url, '--data-dir', consoleDir];
+    const person = await runCli([
+      'admin',
+      'person',
+      'create',
+      'olga',
+      '--role',
+      'operator',
+      ...store,
+    ]);
+    assertSucceeded(person, 'admin person create');
+    assert.match(person.stdout, /^Password for olga \(operator\): \S{24}\n$/);
+
+    // Signing an export needs the site CA key, which lives in the hub's own data folder.
+    const file = join(consoleDir, 'policies.json');
+    const refused = await runCli(['admin', 'policy', 'export', file, ...store]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /ca-key\.pem/);
+    const onHub = ['--database-url', database.url, '--data-dir', hubDir];
+    assertSucceeded(await runCli(['admin', 'policy', 'export', file, ...onHub]), 'export');
+    const imported = await runCli(['admin', 'policy', 'import', file, ...store]);
+    assertSucceeded(imported, 'admin policy import');
+    assert.equal((JSON.parse(imported.stdout) as { status: string }).status, 'imported');
+
+    const verified = await runCli(['admin', 'change-log', 'verify', ...store]);
+    assertSucceeded(verified, 'admin change-log verify');
+    assert.equal((JSON.parse(verified.stdout) as { status: string }).status, 'intact');
+  });
 });

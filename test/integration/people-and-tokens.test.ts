@@ -266,4 +266,44 @@ describe(`people signing in and programs using API tokens (${storeKind} store)`,
       }
     });
   });
+  it('lets an administrator add an operator, who must choose a password and may not administer', async () => {
+    const adminCookie = cookieOf(await signIn(newPassword));
+    const admin = { cookie: adminCookie, 'x-strata-request': '1' };
+    const created = await call('POST', '/api/v1/people', { name: 'olga', role: 'operator' }, admin);
+    assert.equal(created.status, 200);
+    const { password } = (await created.json()) as { password: string };
+    const taken = await call('POST', '/api/v1/people', { name: 'olga', role: 'viewer' }, admin);
+    assert.equal(taken.status, 409);
+    const blank = await call('POST', '/api/v1/people', { name: ' olga', role: 'viewer' }, admin);
+    assert.equal(blank.status, 400);
+
+    const signedIn = await call(
+      'POST',
+      '/api/v1/session',
+      { name: 'olga', password },
+      { 'x-strata-request': '1' },
+    );
+    const olga = { cookie: cookieOf(signedIn), 'x-strata-request': '1' };
+    const changed = await call(
+      'POST',
+      '/api/v1/session/password',
+      { currentPassword: password, newPassword: 'olga chose this herself' },
+      olga,
+    );
+    assert.equal(changed.status, 204);
+    const own = { ...olga, cookie: cookieOf(changed) };
+    assert.equal((await call('GET', '/api/v1/machines', undefined, own)).status, 200);
+    const token = await call('POST', '/api/v1/api-tokens', { role: 'viewer' }, own);
+    assert.equal(token.status, 403);
+    const people = (await (await call('GET', '/api/v1/people', undefined, admin)).json()) as {
+      people: Array<{ name: string; role: string }>;
+    };
+    assert.deepEqual(
+      people.people.map((person) => [person.name, person.role]),
+      [
+        ['admin', 'administrator'],
+        ['olga', 'operator'],
+      ],
+    );
+  });
 });

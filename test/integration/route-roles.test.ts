@@ -54,6 +54,8 @@ const access: Record<string, Access> = {
   'GET /api/v1/session': 'viewer',
   'POST /api/v1/session/password': 'viewer',
   'GET /api/v1/machines': 'viewer',
+  'GET /api/v1/people': 'administrator',
+  'POST /api/v1/people': 'administrator',
   'GET /api/v1/machines/:id': 'viewer',
   'GET /api/v1/status': 'viewer',
   'GET /metrics': 'viewer',

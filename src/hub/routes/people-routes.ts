@@ -3,7 +3,16 @@ import { HttpError } from '../../shared/errors.js';
 import { createWebSession, endWebSession, webSessionMillis } from '../../hub/credentials.js';
 import { csrfHeader, requireRole, sessionCookie } from '../hub-auth.js';
 import type { HubContext } from '../hub-context.js';
-import { changePassword, verifySignIn, type Person } from '../people.js';
+import {
+  changePassword,
+  createPerson,
+  listPeople,
+  maxPersonNameChars,
+  roles,
+  verifySignIn,
+  type Person,
+  type Role,
+} from '../people.js';
 
 const signInSchema = {
   body: {
@@ -126,6 +135,36 @@ export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
       // password; the one who changed it gets a fresh session so the page they are on works.
       setSessionCookie(request, reply, await createWebSession(hub.store, caller.person));
       return reply.code(204).send();
+    },
+  );
+
+  const personBody = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'role'],
+    properties: {
+      name: {
+        type: 'string',
+        minLength: 1,
+        maxLength: maxPersonNameChars,
+        pattern: '^\\S(.*\\S)?$',
+      },
+      role: { enum: roles },
+    },
+  } as const;
+  const administrator = { preValidation: requireRole(hub, 'administrator') };
+
+  app.get('/api/v1/people', administrator, async () => ({ people: await listPeople(hub.store) }));
+
+  app.post(
+    '/api/v1/people',
+    { ...administrator, schema: { body: personBody } },
+    async (request) => {
+      const body = request.body as { name: string; role: Role };
+      const created = await createPerson(hub.store, { ...body, actor: request.caller!.actor });
+      if (!created)
+        throw new HttpError(409, 'person_exists', `someone is named ${body.name} already`);
+      return created;
     },
   );
 }
