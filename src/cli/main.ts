@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { ConfigError } from '../shared/errors.js';
 import { strataVersion } from '../shared/version.js';
 import { adminCommand } from './admin-command.js';
 import { agentCommand } from './agent-command.js';
 import { collectorCommand } from './collector-command.js';
 import { hubCommand } from './hub-command.js';
+import { runProgram } from './run-program.js';
 import { startCommand } from './start-command.js';
 
 const program = new Command('strata')
   .description('Strata measures what people at their desktops experience, and why it is slow.')
   .version(strataVersion)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Needed for the agent's subcommands to own their flags (see agent-command.ts).
+  .enablePositionalOptions();
 
 program.addCommand(startCommand());
 program.addCommand(hubCommand());
@@ -19,11 +21,4 @@ program.addCommand(agentCommand());
 program.addCommand(collectorCommand());
 program.addCommand(adminCommand());
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`strata: ${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`strata: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runProgram(program);

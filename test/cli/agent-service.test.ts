@@ -1,0 +1,139 @@
+/**
+ * `strata-agent agent install` and `uninstall` from the built bundle, into a throw-away root
+ * folder: the unit systemd would read (checked by systemd-analyze where installed), the files
+ * beside it, and an uninstall that leaves the folder as it found it.
+ */
+import assert from 'node:assert/strict';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { buildAgentBundle, runCommand } from '../support/agent-bundle.js';
+import { strataVersion } from '../../src/shared/version.js';
+
+const hubUrl = 'http://hub.example:8080';
+const token = 'sat1.secret.pin';
+
+/** Every path below `root`, relative to it, sorted. */
+async function listTree(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true });
+  return entries.map((entry) => relative(root, join(root, entry))).sort();
+}
+
+describe('the agent installed as a systemd service into a folder', () => {
+  let bundle: string;
+  let root: string;
+  const agentCli = (args: string[]) => runCommand(process.execPath, [bundle, 'agent', ...args]);
+
+  before(async () => {
+    bundle = buildAgentBundle();
+    root = await mkdtemp(join(tmpdir(), 'strata-root-'));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  it('writes a unit that runs the installed bundle and says how to start it without systemd', async () => {
+    const result = await agentCli(['install', '--root', root, '--hub', hubUrl, '--token', token]);
+    assert.equal(result.code, 0, result.stderr);
+
+    const unit = await readFile(join(root, 'etc/systemd/system/strata-agent.service'), 'utf8');
+    const execStart = /^ExecStart=(.*)$/m.exec(unit)?.[1];
+    assert.equal(
+      execStart,
+      `${process.execPath} --max-semi-space-size=1 /usr/local/lib/strata/strata-agent.mjs ` +
+        'agent --data-dir /var/lib/strata',
+    );
+    for (const line of [
+      'Restart=on-failure',
+      'RestartPreventExitStatus=2',
+      'EnvironmentFile=-/etc/strata/agent.env',
+      'StateDirectory=strata',
+      'User=root',
+      'NoNewPrivileges=yes',
+      'WantedBy=multi-user.target',
+    ]) {
+      assert.match(unit, new RegExp(`^${line}$`, 'm'));
+    }
+    // What the agent needs stays: every process under /proc, the netfilter queue.
+    assert.match(unit, /^CapabilityBoundingSet=.*CAP_SYS_PTRACE.*CAP_NET_ADMIN/m);
+    assert.doesNotMatch(unit, /ProtectProc|ProcSubset|MemoryDenyWriteExecute|PrivateNetwork/);
+
+    const systemdRuns = await stat('/run/systemd/system').then(
+      () => true,
+      () => false,
+    );
+    if (!systemdRuns) assert.match(result.stdout, /systemd does not run here .*To run the agent/);
+  });
+
+  it('installs a copy of the bundle that runs on its own', async () => {
+    const installed = join(root, 'usr/local/lib/strata/strata-agent.mjs');
+    assert.deepEqual(await readFile(installed), await readFile(bundle));
+    const version = await runCommand(process.execPath, [installed, '--version']);
+    assert.equal(version.stdout.trim(), strataVersion);
+  });
+
+  it('keeps the hub address and activation token for the service, readable by root only', async () => {
+    const envFile = join(root, 'etc/strata/agent.env');
+    assert.equal((await stat(envFile)).mode & 0o777, 0o600);
+    const text = await readFile(envFile, 'utf8');
+    assert.match(text, new RegExp(`^STRATA_HUB_URL=${hubUrl}$`, 'm'));
+    assert.match(text, new RegExp(`^STRATA_ACTIVATION_TOKEN=${token}$`, 'm'));
+    assert.equal((await stat(join(root, 'var/lib/strata'))).mode & 0o777, 0o700);
+  });
+
+  it('writes a unit that systemd-analyze verifies without a warning', async (t) => {
+    const unitPath = join(root, 'etc/systemd/system/strata-agent.service');
+    const verify = await runCommand('systemd-analyze', ['verify', unitPath]);
+    if (verify.code === -1) return t.skip('systemd-analyze is not installed (Debian: systemd)');
+    assert.equal(verify.code, 0, verify.stderr);
+    assert.equal(verify.stderr.trim(), '');
+  });
+
+  it('enables the unit for the next boot, where systemctl is installed', async (t) => {
+    const link = join(root, 'etc/systemd/system/multi-user.target.wants/strata-agent.service');
+    const linked = await lstat(link).then(
+      () => true,
+      () => false,
+    );
+    const systemctl = await runCommand('systemctl', ['--version']);
+    if (systemctl.code !== 0) return t.skip('systemctl is not installed (Debian: systemd)');
+    assert.ok(linked, 'the wants link is there');
+  });
+
+  it('keeps the data folder on uninstall, and removes everything else', async () => {
+    await mkdir(join(root, 'var/lib/strata/agent'));
+    await writeFile(join(root, 'var/lib/strata/agent/identity.json'), '{}');
+
+    const result = await agentCli(['uninstall', '--root', root]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /kept the data folder \/var\/lib\/strata/);
+    assert.deepEqual(await listTree(root), [
+      'var',
+      'var/lib',
+      'var/lib/strata',
+      'var/lib/strata/agent',
+      'var/lib/strata/agent/identity.json',
+    ]);
+  });
+
+  it('leaves nothing behind after an uninstall with --purge', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'strata-root-'));
+    try {
+      const installed = await agentCli(['install', '--root', empty, '--no-start']);
+      assert.equal(installed.code, 0, installed.stderr);
+      assert.match(installed.stdout, /not activated/);
+      assert.ok((await listTree(empty)).length > 5);
+
+      const result = await agentCli(['uninstall', '--root', empty, '--purge']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(await listTree(empty), []);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a data folder systemd cannot take as it is', async () => {
+    const result = await agentCli(['install', '--root', root, '--data-dir', '/var/lib/my data']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /dataDir must be an absolute path without spaces/);
+  });
+});
