@@ -23,8 +23,8 @@ import { startTestHub } from '../test/support/test-hub.js';
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '600' },
-    // Compares with Node.js's own defaults instead of the service's V8 flags.
-    'no-service-flags': { type: 'boolean', default: false },
+    // Other flags than the service's, to compare: `--node-flags=''` for Node.js's defaults.
+    'node-flags': { type: 'string' },
   },
 });
 const runSeconds = Number(values.seconds);
@@ -75,6 +75,17 @@ async function bundleBytes(): Promise<Record<string, number>> {
   return sizes;
 }
 
+/** Resident memory of Node.js running nothing, with the same flags: the floor under the agent. */
+async function idleNodeKiB(nodeFlags: string[]): Promise<number> {
+  const idle = spawn(process.execPath, [...nodeFlags, '-e', 'setTimeout(() => {}, 60_000)']);
+  try {
+    await sleep(2_000);
+    return (await probe(idle.pid!)).rssKiB;
+  } finally {
+    idle.kill();
+  }
+}
+
 const mib = (kib: number) => (kib / 1024).toFixed(1);
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[numbers.length >> 1]!;
 
@@ -89,7 +100,7 @@ const { token } = await createActivationToken(hub.context.store, hub.context.ide
   kind: 'agent',
   actor: 'bench',
 });
-const nodeFlags = values['no-service-flags'] ? [] : serviceNodeFlags;
+const nodeFlags = values['node-flags']?.split(' ').filter(Boolean) ?? serviceNodeFlags;
 const logFile = join(agentDir, 'agent.log');
 const agent = spawn(
   process.execPath,
@@ -137,6 +148,9 @@ try {
     `resident memory, steady state: median ${mib(median(rss))} MiB, max ${mib(Math.max(...rss))}` +
       ` MiB (at the end: anonymous ${mib(last.anonKiB)} MiB, file-backed ${mib(last.fileKiB)}` +
       ` MiB); goal at most ${goals.rssMiB} MB`,
+  );
+  console.log(
+    `Node.js alone, same flags, running nothing: ${mib(await idleNodeKiB(nodeFlags))} MiB`,
   );
   console.log(
     `CPU, steady state: ${cpuPercent.toFixed(3)}% of one core (${cpuSeconds.toFixed(2)} s over` +

@@ -50,7 +50,11 @@ export function requestJson(url: URL, options: HttpRequestOptions): Promise<Http
           clearTimeout(timer);
           resolve({ status: response.statusCode ?? 0, text, header: headerOf(response) });
         },
-        (error: unknown) => outgoing.destroy(error as Error),
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error as Error);
+          outgoing.destroy();
+        },
       );
     });
     outgoing.end(payload);
