@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildAgentBundle, runCommand } from '../support/agent-bundle.js';
+import { serviceNodeFlags } from '../../src/agent/service/agent-unit.js';
 import { strataVersion } from '../../src/shared/version.js';
 
 const hubUrl = 'http://hub.example:8080';
@@ -39,8 +40,8 @@ describe('the agent installed as a systemd service into a folder', () => {
     const execStart = /^ExecStart=(.*)$/m.exec(unit)?.[1];
     assert.equal(
       execStart,
-      `${process.execPath} --max-semi-space-size=1 /usr/local/lib/strata/strata-agent.mjs ` +
-        'agent --data-dir /var/lib/strata',
+      `${process.execPath} ${serviceNodeFlags.join(' ')} ` +
+        '/usr/local/lib/strata/strata-agent.mjs agent --data-dir /var/lib/strata',
     );
     for (const line of [
       'Restart=on-failure',

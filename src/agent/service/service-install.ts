@@ -133,6 +133,8 @@ async function activateUnit(layout: ServiceLayout, start: boolean, say: (line: s
     await reportSystemctl(['daemon-reload'], 'reloaded systemd', say);
     const enable = start ? ['enable', '--now', agentUnitName] : ['enable', agentUnitName];
     await reportSystemctl(enable, start ? 'enabled and started the agent' : 'enabled', say);
+    // Not yet: whether the agent stayed up (`systemctl is-active` a few seconds later) is
+    // left to the person reading the journal.
     if (start) say(`its log: journalctl -u ${agentUnitName}`);
     return;
   }
