@@ -4,12 +4,14 @@
  * beside it, and an uninstall that leaves the folder as it found it.
  */
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { buildAgentBundle, runCommand } from '../support/agent-bundle.js';
-import { serviceNodeFlags } from '../../src/agent/service/agent-unit.js';
+import { skipUnlessProvided } from '../support/needs.js';
+import { agentUnitText, serviceNodeFlags } from '../../src/agent/service/agent-unit.js';
 import { strataVersion } from '../../src/shared/version.js';
 
 const hubUrl = 'http://hub.example:8080';
@@ -144,3 +146,67 @@ describe('the agent installed as a systemd service into a folder', () => {
     assert.match(result.stderr, /dataDir must be an absolute path without spaces/);
   });
 });
+
+/** What the capability test needs of this machine, or null when it has all of it. */
+function missingForCapabilities(): string | null {
+  if (process.getuid?.() !== 0) return 'root, to drop capabilities';
+  const found = spawnSync('setpriv', ['--version']);
+  return found.status === 0 ? null : 'setpriv (Debian: util-linux)';
+}
+
+describe(
+  "the unit's capability set",
+  { skip: skipUnlessProvided(missingForCapabilities()) },
+  () => {
+    const unit = agentUnitText({
+      nodePath: process.execPath,
+      bundlePath: '/usr/local/lib/strata/strata-agent.mjs',
+      dataDir: '/var/lib/strata',
+      envFile: '/etc/strata/agent.env',
+    });
+    const capabilities = /^CapabilityBoundingSet=(.*)$/m
+      .exec(unit)![1]!
+      .split(' ')
+      .map((name) => `+${name.replace(/^CAP_/, '').toLowerCase()}`);
+
+    /** Runs a shell command as root with only `kept` in its bounding set, as systemd would. */
+    const withOnly = (kept: string[], command: string) =>
+      runCommand('setpriv', [
+        `--bounding-set=-all,${kept.join(',')}`,
+        '--no-new-privs',
+        'sh',
+        '-c',
+        command,
+      ]);
+
+    it("lets the agent read another user's /proc entries and the iptables rules", async () => {
+      // A process of another user (nobody), like the desktop processes the agent measures.
+      const other = spawn('setpriv', [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        'sleep',
+        '60',
+      ]);
+      try {
+        await new Promise((done) => setTimeout(done, 300));
+        const proc = `/proc/${other.pid}`;
+        const read = `cat ${proc}/io && readlink ${proc}/exe && ls ${proc}/fd`;
+        const kept = await withOnly(capabilities, read);
+        assert.equal(kept.code, 0, kept.stderr);
+        assert.match(kept.stdout, /^rchar: \d+$/m);
+        assert.match(kept.stdout, /sleep$/m);
+
+        // Without CAP_SYS_PTRACE the same read fails: the set is what makes it work.
+        const lacking = capabilities.filter((name) => name !== '+sys_ptrace');
+        assert.notEqual((await withOnly(lacking, read)).code, 0);
+      } finally {
+        other.kill();
+      }
+      const iptables = await withOnly(capabilities, 'iptables -w -S OUTPUT');
+      if (iptables.code === 127) return; // iptables is not installed: Connector ID cannot tag here
+      assert.equal(iptables.code, 0, iptables.stderr);
+      assert.match(iptables.stdout, /^-P OUTPUT/m);
+    });
+  },
+);
