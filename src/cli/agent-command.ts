@@ -46,5 +46,6 @@ export function agentCommand(options: { bundlePath?: string } = {}): Command {
     );
   // Flags after a subcommand's name are its own (install's --hub is not the agent's).
   agent.enablePositionalOptions();
-  return withServiceCommands(withBrowserCommands(agent), options.bundlePath);
+  const { bundlePath } = options;
+  return withServiceCommands(withBrowserCommands(agent, bundlePath), bundlePath);
 }
