@@ -127,7 +127,10 @@ describe('the agent installed as a systemd service into a folder', () => {
   it('leaves nothing behind after an uninstall with --purge', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'strata-root-'));
     try {
-      const installed = await agentCli(['install', '--root', empty, '--no-start']);
+      // A bundle named relative to the working folder, as people type it.
+      const relativeBundle = relative(process.cwd(), bundle);
+      const args = ['install', '--root', empty, '--no-start', '--bundle', relativeBundle];
+      const installed = await agentCli(args);
       assert.equal(installed.code, 0, installed.stderr);
       assert.match(installed.stdout, /not activated/);
       assert.ok((await listTree(empty)).length > 5);

@@ -3,7 +3,7 @@
  * then has systemd run the agent where systemd runs this machine, and says what it did.
  */
 import { copyFile, chmod, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ConfigError } from '../../shared/errors.js';
 import { agentUnitName, agentUnitText, serviceNodeFlags } from './agent-unit.js';
 import { checkActivation, writeEnvFile, type Activation } from './service-env-file.js';
@@ -37,8 +37,9 @@ export interface InstallOptions extends Partial<ServiceLayout>, Activation {
 export async function installAgentService(options: InstallOptions): Promise<void> {
   const layout = resolveLayout(options);
   const { say } = options;
+  const bundle = resolve(options.bundle);
   checkActivation(options);
-  await checkCanInstall(layout, options.bundle);
+  await checkCanInstall(layout, bundle);
   const madeDirs: string[] = [];
   const dirFor = async (path: string, mode?: number) => {
     for (const made of await makeDirs(onDisk(layout, path), mode)) {
@@ -47,11 +48,11 @@ export async function installAgentService(options: InstallOptions): Promise<void
   };
 
   // The bundle and its companions, unless this is the installed bundle installing itself.
-  const bundlePath = join(layout.libDir, basename(options.bundle));
+  const bundlePath = join(layout.libDir, basename(bundle));
   await dirFor(layout.libDir);
   const files = [bundlePath];
-  for (const name of [basename(options.bundle), ...bundleCompanions]) {
-    const from = join(dirname(options.bundle), name);
+  for (const name of [basename(bundle), ...bundleCompanions]) {
+    const from = join(dirname(bundle), name);
     const to = join(layout.libDir, name);
     if (!(await exists(from))) continue;
     if (from !== onDisk(layout, to)) await copyFile(from, onDisk(layout, to));
@@ -131,8 +132,9 @@ async function warnIfNeverActivated(layout: ServiceLayout, say: (line: string) =
 async function activateUnit(layout: ServiceLayout, start: boolean, say: (line: string) => void) {
   if (layout.root === '/' && systemdRuns()) {
     await reportSystemctl(['daemon-reload'], 'reloaded systemd', say);
-    const enable = start ? ['enable', '--now', agentUnitName] : ['enable', agentUnitName];
-    await reportSystemctl(enable, start ? 'enabled and started the agent' : 'enabled', say);
+    await reportSystemctl(['enable', agentUnitName], 'enabled the agent', say);
+    // A restart, not a start: after a reinstall the running agent must pick up the new bundle.
+    if (start) await reportSystemctl(['restart', agentUnitName], 'started the agent', say);
     // Not yet: whether the agent stayed up (`systemctl is-active` a few seconds later) is
     // left to the person reading the journal.
     if (start) say(`its log: journalctl -u ${agentUnitName}`);
