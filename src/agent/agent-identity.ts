@@ -7,6 +7,7 @@ import {
 } from '../protocol/activation.js';
 import { parseActivationToken } from '../protocol/activation-token.js';
 import { certificatePin, verifyCertificate } from '../protocol/certificate-authority.js';
+import { requestJson } from '../protocol/http-request.js';
 import type { KeyPairPem } from '../protocol/key-pair.js';
 import { writeFileDurably } from '../shared/atomic-file.js';
 import { ConfigError } from '../shared/errors.js';
@@ -24,6 +25,8 @@ export interface ComponentIdentity {
 }
 
 const identityFile = 'identity.json';
+/** How long each activation request may take: 30 s. */
+const activationTimeoutMillis = 30_000;
 
 /** The saved identity, or null when this component has never been activated. */
 export async function loadIdentity(dataDir: string): Promise<ComponentIdentity | null> {
@@ -71,14 +74,12 @@ export async function activate(options: {
     options.keys.privateKeyPem,
   );
   await checkHubPin(options.hubUrl, token.caPin);
-  const response = await fetch(new URL('/api/v1/activate', options.hubUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(request),
-    signal: AbortSignal.timeout(30_000),
+  const response = await requestJson(new URL('/api/v1/activate', options.hubUrl), {
+    body: request,
+    timeoutMillis: activationTimeoutMillis,
   });
-  const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
-  if (!response.ok) {
+  const body = parseOrEmpty(response.text) as { code?: string; message?: string };
+  if (response.status < 200 || response.status >= 300) {
     throw new ConfigError(
       `the hub refused activation (${body.code ?? response.status}): ${body.message ?? ''}`,
     );
@@ -115,13 +116,14 @@ async function checkHubPin(hubUrl: string, caPin: string): Promise<void> {
   if (!URL.canParse(hubUrl) || !/^https?:$/.test(new URL(hubUrl).protocol)) {
     throw new ConfigError(`--hub must be the hub's address, such as http://hub.example:8080`);
   }
-  const response = await fetch(new URL('/api/v1/ca', hubUrl), {
-    signal: AbortSignal.timeout(30_000),
+  const response = await requestJson(new URL('/api/v1/ca', hubUrl), {
+    timeoutMillis: activationTimeoutMillis,
   }).catch((error: unknown) => {
     throw new ConfigError(`cannot reach the hub at ${hubUrl}: ${(error as Error).message}`);
   });
-  const body = (await response.json().catch(() => ({}))) as { caCertificatePem?: unknown };
-  if (!response.ok || typeof body.caCertificatePem !== 'string') {
+  const body = parseOrEmpty(response.text) as { caCertificatePem?: unknown };
+  const answered = response.status >= 200 && response.status < 300;
+  if (!answered || typeof body.caCertificatePem !== 'string') {
     throw new ConfigError(`${hubUrl} does not answer like a Strata hub (${response.status})`);
   }
   if (certificatePin(body.caCertificatePem) !== caPin) {
@@ -129,5 +131,14 @@ async function checkHubPin(hubUrl: string, caPin: string): Promise<void> {
       `the hub at ${hubUrl} belongs to another site than this activation token; ` +
         'check the address, or create a token on this hub',
     );
+  }
+}
+
+/** A JSON answer, or {} when the body is not JSON (a proxy's error page, say). */
+function parseOrEmpty(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
   }
 }

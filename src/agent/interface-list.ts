@@ -36,7 +36,9 @@ export async function readInterfaces(): Promise<InterfaceInfo[]> {
       .map((address) => truncate(address.address));
 
   // Cards first, so that a host with thousands of container links still reports its cards.
-  links.sort((a, b) => Number(a.isVirtual) - Number(b.isVirtual) || a.name.localeCompare(b.name));
+  // Names compare by code unit: localeCompare would map ICU's collation data, megabytes of it.
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  links.sort((a, b) => Number(a.isVirtual) - Number(b.isVirtual) || byName(a.name, b.name));
   return links.slice(0, maxInterfaces).map((link) => ({
     name: truncate(link.name),
     mac: truncate(link.mac),

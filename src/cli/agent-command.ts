@@ -1,23 +1,33 @@
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { startAgent } from '../agent/agent.js';
+import { activationTokenVariable, hubUrlVariable } from '../agent/service/service-env-file.js';
 import { createLogger } from '../shared/logger.js';
+import { withServiceCommands } from './agent-service-commands.js';
 import { withBrowserCommands } from './browser-commands.js';
 import { withCommonOptions } from './common-options.js';
 import { resolveSettings, type Settings } from './settings.js';
 import { stopOnSignals } from './signals.js';
 
-export function agentCommand(): Command {
+/** `strata agent`; `bundlePath` is set when the agent runs from its bundle (agent-main.ts). */
+export function agentCommand(options: { bundlePath?: string } = {}): Command {
   const agent = withCommonOptions(new Command('agent'), "the agent's keys, identity and spool")
     .description(
       'run the agent on this machine: activate once, then call back on the policy interval',
     )
-    .option(
-      '--hub <url>',
-      'hub address (e.g. http://hub.example:8080): needed for the first start, and ' +
-        'replaces the saved one when given later',
+    .addOption(
+      new Option(
+        '--hub <url>',
+        'hub address (e.g. http://hub.example:8080): needed for the first start, and ' +
+          'replaces the saved one when given later',
+      ).env(hubUrlVariable),
     )
-    .option('--token <token>', 'activation token from `strata admin activation-token create`')
+    .addOption(
+      new Option(
+        '--token <token>',
+        'activation token from `strata admin activation-token create`',
+      ).env(activationTokenVariable),
+    )
     .option('--name <name>', 'name to activate under (default: the host name)')
     .action(
       async (
@@ -34,5 +44,8 @@ export function agentCommand(): Command {
         stopOnSignals(() => agent.stop());
       },
     );
-  return withBrowserCommands(agent);
+  // Flags after a subcommand's name are its own (install's --hub is not the agent's).
+  agent.enablePositionalOptions();
+  const { bundlePath } = options;
+  return withServiceCommands(withBrowserCommands(agent, bundlePath), bundlePath);
 }

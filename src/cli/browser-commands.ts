@@ -12,8 +12,12 @@ import {
 } from '../agent/browser/host-manifests.js';
 import { resolveSettings } from './settings.js';
 
-/** `strata agent browser-host` and `strata agent browser-install`, added to the agent command. */
-export function withBrowserCommands(agent: Command): Command {
+/**
+ * `strata agent browser-host` and `strata agent browser-install`, added to the agent command.
+ * `programPath` is the script browsers start the host with: the agent bundle when it runs
+ * from one, else `main.js` beside this module.
+ */
+export function withBrowserCommands(agent: Command, programPath?: string): Command {
   agent
     .command('browser-host')
     .description(
@@ -41,7 +45,7 @@ export function withBrowserCommands(agent: Command): Command {
     .option('--root <dir>', 'write below this folder instead of / (for packaging)', '/')
     .action(async (flags: { spool?: string; dataDir?: string; root: string }) => {
       const spoolDir = flags.spool ?? defaultBrowserSpool(agentDataDir(flags.dataDir));
-      const main = resolve(dirname(fileURLToPath(import.meta.url)), 'main.js');
+      const main = programPath ?? resolve(dirname(fileURLToPath(import.meta.url)), 'main.js');
       const script = hostScriptPath(flags.root);
       await mkdir(dirname(script), { recursive: true });
       await writeFile(script, hostScript(process.execPath, main, spoolDir));

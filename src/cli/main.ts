@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { ConfigError } from '../shared/errors.js';
 import { strataVersion } from '../shared/version.js';
 import { adminCommand } from './admin-command.js';
 import { agentCommand } from './agent-command.js';
 import { collectorCommand } from './collector-command.js';
 import { hubCommand } from './hub-command.js';
+import { runProgram } from './run-program.js';
 import { startCommand } from './start-command.js';
 
 const program = new Command('strata')
@@ -22,11 +22,4 @@ program.addCommand(agentCommand());
 program.addCommand(collectorCommand());
 program.addCommand(adminCommand());
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`strata: ${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`strata: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runProgram(program);

@@ -20,10 +20,16 @@ export interface NfqueueAddon {
 export type AddonLoad =
   { status: 'loaded'; addon: NfqueueAddon } | { status: 'missing'; howToEnable: string };
 
-/** The addon's file; the same relative place from src/ (tsx) and dist/ (built). */
-export const addonPath = fileURLToPath(
-  new URL('../../../native/nfqueue/build/Release/strata_nfqueue.node', import.meta.url),
-);
+/**
+ * The addon's file: beside the agent bundle (dist/agent, or where `strata agent install` put
+ * it), else where it was built, the same relative place from src/ (tsx) and dist/ (built).
+ */
+export const addonPath = [
+  './strata_nfqueue.node',
+  '../../../native/nfqueue/build/Release/strata_nfqueue.node',
+]
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .reduce((found, path) => (existsSync(found) ? found : path));
 
 export const howToEnableTagging =
   'Connector ID tagging needs the netfilter queue addon, which is not built on this machine: ' +

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { get as plainGet } from 'node:http';
+import { get as tlsGet } from 'node:https';
 import type { ReleaseManifest, ReleaseRefusal } from '../../protocol/release-manifest.js';
 
-/** Longest a bundle download may take: 5 minutes. */
+/** Longest a bundle download may stay silent before it is given up: 5 minutes. */
 export const downloadTimeoutMillis = 5 * 60_000;
 
 export type Download =
@@ -15,34 +17,39 @@ export type Download =
  * allows, so a hostile server cannot fill the disk or the memory.
  */
 export async function downloadBundle(url: URL, manifest: ReleaseManifest): Promise<Download> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(downloadTimeoutMillis) });
-  } catch (error) {
-    return { status: 'failed', detail: (error as Error).message };
-  }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
-    return { status: 'failed', detail: `the hub answered ${response.status}` };
-  }
-
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  try {
-    for await (const chunk of response.body) {
-      bytes += chunk.byteLength;
-      if (bytes > manifest.sizeBytes) {
-        await response.body.cancel().catch(() => undefined);
-        return { status: 'refused', reason: 'size_mismatch' };
+  // node:http rather than fetch: fetch keeps undici's parser resident, memory the agent lacks.
+  const get = url.protocol === 'https:' ? tlsGet : plainGet;
+  const read = await new Promise<Download | { status: 'read'; chunks: Buffer[] }>((resolve) => {
+    const request = get(url, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        resolve({ status: 'failed', detail: `the hub answered ${response.statusCode}` });
+        return;
       }
-      chunks.push(Buffer.from(chunk));
-    }
-  } catch (error) {
-    return { status: 'failed', detail: (error as Error).message };
-  }
-  if (bytes !== manifest.sizeBytes) return { status: 'refused', reason: 'size_mismatch' };
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => {
+        bytes += chunk.byteLength;
+        if (bytes > manifest.sizeBytes) {
+          resolve({ status: 'refused', reason: 'size_mismatch' });
+          request.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on('end', () => resolve({ status: 'read', chunks }));
+      response.on('error', (error) => resolve({ status: 'failed', detail: error.message }));
+    });
+    request.setTimeout(downloadTimeoutMillis, () =>
+      request.destroy(new Error(`no bundle within ${downloadTimeoutMillis} ms`)),
+    );
+    request.on('error', (error) => resolve({ status: 'failed', detail: error.message }));
+  });
+  if (read.status !== 'read') return read;
 
-  const bundle = Buffer.concat(chunks);
+  const bundle = Buffer.concat(read.chunks);
+  if (bundle.byteLength !== manifest.sizeBytes)
+    return { status: 'refused', reason: 'size_mismatch' };
   const sha256 = createHash('sha256').update(bundle).digest('hex');
   if (sha256 !== manifest.sha256) return { status: 'refused', reason: 'digest_mismatch' };
   return { status: 'fetched', bundle };
