@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -35,6 +35,23 @@ describe('the disk queue', () => {
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('goes on draining when the cursor cannot be saved, and counts each failure', async () => {
+    const { queue } = await DiskQueue.open({ dir, segmentMaxBytes });
+    await appendAll(queue, 0, 10);
+    // A folder where the cursor file goes makes every save fail, as a full disk would.
+    await mkdir(join(dir, 'cursor.json'));
+
+    const seen = await drainAll(queue);
+
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 10 }, (_, i) => i),
+    );
+    assert.equal(queue.stats().records, 0);
+    assert.ok(queue.stats().cursorSaveFailures >= 2, 'one failure per commit');
+    await queue.close();
   });
 
   it('hands records out in the order they were appended, across segments', async () => {

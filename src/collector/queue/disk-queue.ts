@@ -32,6 +32,8 @@ export interface QueueStats {
   segments: number;
   /** What was set aside since the queue opened, by reason: how many stretches, how many bytes. */
   setAside: Record<SetAsideReason, { count: number; bytes: number }>;
+  /** Cursor saves that failed (a full disk, say); each costs a restart some re-offered work. */
+  cursorSaveFailures: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export interface QueueStats {
 export class DiskQueue {
   private readonly writer: SegmentWriter;
   private readPosition: QueueCursor;
+  private cursorSaveFailures = 0;
   private readonly setAsideCounts: QueueStats['setAside'] = {
     damaged_segment: { count: 0, bytes: 0 },
     damaged_record: { count: 0, bytes: 0 },
@@ -154,7 +157,12 @@ export class DiskQueue {
         this.cursor = { segment: head.seq + 1, offset: segmentHeader.length };
       }
     }
-    await saveCursor(this.dir, this.cursor);
+    // The saved cursor only spares a restart from offering stored callbacks again (the store
+    // takes each callback id once), so a full disk failing this write loses nothing: the
+    // queue goes on from the cursor it holds and saves it again with the next commit.
+    await saveCursor(this.dir, this.cursor).catch(() => {
+      this.cursorSaveFailures++;
+    });
     this.oldestPendingMillis = await this.peekOldest();
   }
 
@@ -173,6 +181,7 @@ export class DiskQueue {
       oldestAgeMillis: oldest === null ? 0 : Math.max(0, this.now() - oldest),
       segments: this.segments.length,
       setAside: structuredClone(this.setAsideCounts),
+      cursorSaveFailures: this.cursorSaveFailures,
     };
   }
 
