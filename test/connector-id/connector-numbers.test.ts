@@ -139,7 +139,7 @@ describe(`Connector ID numbers over the hub's API (${storeKind} store)`, () => {
     assert.equal(refused.kind === 'refused' && refused.code, 'wrong_recipient');
   });
 
-  it('refuses a settings change that is empty, not a true or false, or names no setting', async () => {
+  it('refuses a settings change that is empty, not true or false, or unknown', async () => {
     for (const body of [{}, { tagging: 'yes' }, { tagging: true, evil: 1 }, []]) {
       const response = await admin('PUT', '/api/v1/connector-id/settings', body);
       assert.equal(response.status, 400, JSON.stringify(body));

@@ -266,7 +266,7 @@ describe(`people signing in and programs using API tokens (${storeKind} store)`,
       }
     });
   });
-  it('lets an administrator add an operator, who must choose a password and may not administer', async () => {
+  it('adds an operator who must choose a password and may not administer', async () => {
     const adminCookie = cookieOf(await signIn(newPassword));
     const admin = { cookie: adminCookie, 'x-strata-request': '1' };
     const created = await call('POST', '/api/v1/people', { name: 'olga', role: 'operator' }, admin);
