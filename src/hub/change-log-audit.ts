@@ -22,7 +22,7 @@ export async function verifyChangeLog(db: Queryable): Promise<ChainCheck> {
   for (;;) {
     const page = await db.query<ChangeLogRow>(
       `SELECT id::text AS id, at, actor, action, subject, detail, prev_hash, hash
-       FROM change_log WHERE id > $1 ORDER BY id LIMIT $2`,
+       FROM change_log WHERE id > $1 ORDER BY change_log.id LIMIT $2`,
       [afterId, verifyPageEntries],
     );
     for (const row of page) {
@@ -97,7 +97,7 @@ export async function listChangeLog(db: Queryable, filter: ChangeLogFilter) {
   const rows = await db.query<ChangeLogRow>(
     `SELECT id::text AS id, at, actor, action, subject, detail, prev_hash, hash FROM change_log
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY id DESC LIMIT $${values.length}`,
+     ORDER BY change_log.id DESC LIMIT $${values.length}`,
     values,
   );
   return rows.map((row) => ({
