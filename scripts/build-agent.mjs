@@ -25,7 +25,10 @@ const versionInline = {
   },
 };
 
-await rm(outDir, { recursive: true, force: true });
+// dist/agent also holds the compiled agent every `strata` command imports: only the bundle's
+// own files are replaced.
+for (const name of ['strata-agent.mjs', 'strata-agent.mjs.LEGAL.txt', 'strata_nfqueue.node'])
+  await rm(join(outDir, name), { force: true });
 await mkdir(outDir, { recursive: true });
 const result = await build({
   entryPoints: [join(root, 'src', 'cli', 'agent-main.ts')],
