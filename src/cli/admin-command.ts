@@ -208,6 +208,18 @@ function agentReleaseCommand(): Command {
         .action(async (flags: Flags) =>
           print(await runConsoleOperation(resolveSettings(flags), 'agent-release-list', {})),
         ),
+    )
+    .addCommand(
+      storeCommand('withdraw')
+        .description('stop offering a release; agents are offered the next newest instead')
+        .argument('<version>', 'the version to withdraw')
+        .action(async (version: string, flags: Flags) =>
+          print(
+            await runConsoleOperation(resolveSettings(flags), 'agent-release-withdraw', {
+              version,
+            }),
+          ),
+        ),
     );
 }
 

@@ -107,6 +107,26 @@ export async function newerRelease(
   return row ? { manifest: row.manifest, signature: row.signature } : null;
 }
 
+/**
+ * Removes a published release, so agents are no longer offered it; the next newest is offered
+ * instead. Agents that installed it keep it. False when no such release is published.
+ */
+export async function withdrawRelease(
+  store: Store,
+  version: string,
+  actor: string,
+): Promise<boolean> {
+  if (!isReleaseVersion(version)) return false;
+  return store.transaction(async (tx) => {
+    const rows = await tx.query('DELETE FROM agent_releases WHERE version = $1 RETURNING version', [
+      version,
+    ]);
+    if (rows.length > 0)
+      await recordChange(tx, { actor, action: 'agent_release.withdraw', subject: version });
+    return rows.length > 0;
+  });
+}
+
 /** The bundle of a published release, or null. */
 export async function releaseBundle(db: Queryable, version: string): Promise<Buffer | null> {
   if (!isReleaseVersion(version)) return null;

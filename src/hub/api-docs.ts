@@ -86,6 +86,11 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
     'An agent bundle; its signed manifest vouches for it',
   ],
   'GET /api/v1/agent-releases': ['agent releases', 'viewer', 'Published agent releases'],
+  'DELETE /api/v1/agent-releases/:version': [
+    'agent releases',
+    'administrator',
+    'Withdraw a release',
+  ],
   'PUT /api/v1/agent-releases/:version': [
     'agent releases',
     'administrator',

@@ -2,7 +2,7 @@ import { ConfigError } from '../shared/errors.js';
 import type { Store } from '../store/store.js';
 import { createActivationToken, type ActivationTokenRequest } from './activation-tokens.js';
 import { listChangeLog, verifyChangeLog, type ChangeLogFilter } from './change-log-audit.js';
-import { listReleases, publishRelease } from './agent-releases.js';
+import { listReleases, publishRelease, withdrawRelease } from './agent-releases.js';
 import { createApiToken, type ApiTokenRequest } from './credentials.js';
 import { hubStatus } from './hub-status.js';
 import { createPerson, resetPassword, type Role } from './people.js';
@@ -43,6 +43,11 @@ export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: 
       return publishRelease(store, { ...args, bundle, actor: 'console', caPrivateKeyPem });
     },
     'agent-release-list': () => listReleases(store),
+    'agent-release-withdraw': async (args: { version: string }) => {
+      if (!(await withdrawRelease(store, args.version, 'console')))
+        throw new ConfigError(`no release ${args.version} is published`);
+      return { version: args.version, status: 'withdrawn' };
+    },
     'policy-export': async () => {
       if (!caPrivateKeyPem) {
         throw new ConfigError(

@@ -35,8 +35,11 @@ export type ReleaseRefusal =
 
 /** What a manifest signature is for; see site-signature.ts. */
 const signingPurpose = 'agent release manifest v1';
-/** Largest bundle a release may carry, in bytes: 64 MiB (the agent bundle is about 5 MB). */
-export const maxReleaseBytes = 64 * 1024 * 1024;
+/**
+ * Largest bundle a release may carry, in bytes: 16 MiB (the agent bundle is about 1 MiB); an
+ * agent holds a bundle in memory while it checks it.
+ */
+export const maxReleaseBytes = 16 * 1024 * 1024;
 
 /** Path of a release's bundle on every hub; agents fetch it over plain HTTP. */
 export function releaseBundlePath(version: string): string {

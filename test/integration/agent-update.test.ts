@@ -15,6 +15,7 @@ import {
   savePending,
 } from '../../src/agent/updater/bundle-swap.js';
 import { startUpdater, type Updater } from '../../src/agent/updater/agent-updater.js';
+import { newerRelease } from '../../src/hub/agent-releases.js';
 import { createApiToken } from '../../src/hub/credentials.js';
 import { createKeyPair } from '../../src/protocol/key-pair.js';
 import { signManifest, type ReleaseManifest } from '../../src/protocol/release-manifest.js';
@@ -387,5 +388,22 @@ describe(`the agent updater against a hub with published releases (${storeKind} 
       body: Buffer.from('x'),
     });
     assert.equal(refused.status, 403);
+  });
+
+  it('withdraws a release, so agents are offered the next newest instead', async () => {
+    await publish('1.0.0', Buffer.from('one'));
+    await publish('1.0.1', Buffer.from('one, mended'));
+    const withdraw = (version: string) =>
+      fetch(`${hub.url}/api/v1/agent-releases/${version}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+
+    assert.equal((await withdraw('1.0.1')).status, 204);
+    assert.equal((await withdraw('1.0.1')).status, 404);
+    const offered = await newerRelease(hub.context.store, '0.9.0');
+    assert.equal(JSON.parse(offered!.manifest).version, '1.0.0');
+    const bundle = await fetch(`${hub.url}/api/v1/agent-releases/1.0.1/bundle`);
+    assert.equal(bundle.status, 404);
   });
 });

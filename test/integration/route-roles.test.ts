@@ -41,6 +41,7 @@ const access: Record<string, Access> = {
   'GET /api/v1/agent-releases/:version/bundle': 'public',
   'GET /api/v1/agent-releases': 'viewer',
   'PUT /api/v1/agent-releases/:version': 'administrator',
+  'DELETE /api/v1/agent-releases/:version': 'administrator',
   'GET /api/v1/policies': 'viewer',
   'GET /api/v1/policies/:id': 'viewer',
   'GET /api/v1/groups': 'viewer',

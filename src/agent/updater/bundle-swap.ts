@@ -93,6 +93,7 @@ export async function rollBack(dataDir: string, pending: PendingUpdate): Promise
 export async function markFailed(dataDir: string, version: string): Promise<void> {
   const failed = await failedVersions(dataDir);
   failed.add(version);
+  await mkdir(updatesDir(dataDir), { recursive: true, mode: 0o700 });
   await writeFileDurably(join(updatesDir(dataDir), failedFile), JSON.stringify([...failed]));
 }
 

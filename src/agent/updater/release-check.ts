@@ -11,7 +11,7 @@ import { compareVersions } from '../../protocol/release-version.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ComponentIdentity } from '../agent-identity.js';
 import { selfCheck } from './bundle-self-check.js';
-import { failedVersions, installBundle } from './bundle-swap.js';
+import { failedVersions, installBundle, markFailed } from './bundle-swap.js';
 import { downloadBundle } from './release-download.js';
 
 /** What one check for a newer release came to. */
@@ -78,6 +78,8 @@ export async function checkForRelease(context: ReleaseCheckContext): Promise<Upd
     check: (staged) => selfCheck(staged, version),
   });
   if (installed.status === 'check_failed') {
+    // The same bytes would fail the same way at every check: that version is not fetched again.
+    await markFailed(dataDir, version);
     return refuse('failed_self_check', installed.detail, version);
   }
   context.log.info(

@@ -77,6 +77,22 @@ describe('an installed agent version on trial', () => {
     assert.equal((await failedVersions(dataDir)).size, 0);
   });
 
+  it('is never installed again when it died and the previous bundle was put back by hand', async () => {
+    const installed = await install();
+    assert.equal(installed.status, 'installed');
+    // What `mv strata-agent.mjs.previous strata-agent.mjs` leaves.
+    if (installed.status === 'installed') {
+      await writeFile(bundlePath, oldBundle);
+      await rm(installed.pending.previousPath);
+    }
+
+    const trial = await beginStart(dataDir, '1.0.0');
+
+    assert.equal(trial.status, 'stale');
+    assert.equal(await loadPending(dataDir), null);
+    assert.deepEqual([...(await failedVersions(dataDir))], ['1.1.0']);
+  });
+
   it('is kept but never installed again when it reports another version than published', async () => {
     await install();
 

@@ -34,10 +34,15 @@ export async function beginStart(dataDir: string, runningVersion: string): Promi
   const pending = await loadPending(dataDir);
   if (!pending) return { status: 'none' };
   if (pending.version !== runningVersion) {
-    // Left alone, a bundle published under a version it does not report would be offered
-    // and installed again at every check: it is kept, and that version never installed again.
+    // The version installed last is not the one running: it reports another version, or it
+    // died before it could count its start and someone put the previous one back. Installing
+    // it again at the next check would undo that: it is marked, and never installed again
+    // (publish a newer release instead). Only a swap that never happened is just forgotten.
     const swapped = (await fileSha256(pending.bundlePath)) === pending.sha256;
-    if (swapped) await markFailed(dataDir, pending.version);
+    // Without the swap (a crash before the rename) the previous copy is still there; put
+    // back by hand, it is gone.
+    const putBack = !swapped && (await fileSha256(pending.previousPath)) === null;
+    if (swapped || putBack) await markFailed(dataDir, pending.version);
     await clearPending(dataDir);
     return { status: swapped ? 'mislabelled' : 'stale', pending };
   }

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { maxReleaseBytes } from '../../protocol/release-manifest.js';
 import { HttpError } from '../../shared/errors.js';
-import { listReleases, newerRelease, publishRelease, releaseBundle } from '../agent-releases.js';
+import {
+  listReleases,
+  newerRelease,
+  publishRelease,
+  releaseBundle,
+  withdrawRelease,
+} from '../agent-releases.js';
 import { requireRole } from '../hub-auth.js';
 import type { HubContext } from '../hub-context.js';
 import { sealedRoute } from './sealed-route.js';
@@ -55,6 +61,18 @@ export async function releaseRoutes(app: FastifyInstance, hub: HubContext) {
       });
       hub.log.info({ version, status: published.status }, 'agent release published');
       return published;
+    },
+  );
+
+  app.delete(
+    '/api/v1/agent-releases/:version',
+    { preValidation: requireRole(hub, 'administrator') },
+    async (request, reply) => {
+      const { version } = request.params as { version: string };
+      if (!(await withdrawRelease(hub.store, version, request.caller!.actor)))
+        throw new HttpError(404, 'release_not_found', `no release ${version} is published`);
+      hub.log.info({ version }, 'agent release withdrawn');
+      return reply.code(204).send();
     },
   );
 }
