@@ -190,7 +190,9 @@ function agentReleaseCommand(): Command {
         .argument('<file>', 'the agent bundle (dist/agent/strata-agent.mjs)')
         .requiredOption('--version <version>', 'its version, such as 1.2.3')
         .action(async (file: string, flags: Flags & { version: string }) => {
-          const bundle = await readFile(file);
+          const bundle = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+            throw new ConfigError(`cannot read ${file}: ${error.code ?? error.message}`);
+          });
           const result = await runConsoleOperation(
             resolveSettings(flags),
             'agent-release-publish',
@@ -245,7 +247,9 @@ function policyCommand(): Command {
           "another site's CA pin, to take a file that site signed (it is printed on refusal)",
         )
         .action(async (file: string, flags: Flags & { acceptSigner?: string }) => {
-          const text = await readFile(file, 'utf8');
+          const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+            throw new ConfigError(`cannot read ${file}: ${error.code ?? error.message}`);
+          });
           let parsed: unknown;
           try {
             parsed = JSON.parse(text);

@@ -35,13 +35,13 @@ export function hubOptions(command: Command): Command {
     )
     .option(
       '--agent-auto-update',
-      'agents activated from now on install newer releases published to the hub ' +
-        '(env STRATA_AGENT_AUTO_UPDATE=1, default off)',
+      'turn autoUpdate on in the default agent policy: its agents install newer releases ' +
+        'published to the hub (env STRATA_AGENT_AUTO_UPDATE=1; default: as the policy says)',
     )
     .option(
       '--agent-update-check <seconds>',
-      'how often those agents ask for a newer release (env STRATA_AGENT_UPDATE_CHECK, ' +
-        'default 21600)',
+      'how often agents of the default policy ask for a newer release ' +
+        '(env STRATA_AGENT_UPDATE_CHECK, default 21600)',
       integerOption('--agent-update-check', 10, 604_800),
     );
 }

@@ -198,5 +198,9 @@ describe(`policies from the hub (${storeKind} store)`, () => {
     });
     assert.deepEqual([wrongKind.status, wrongKind.body.code], [400, 'invalid_group']);
     assert.equal((await defaultOf('agent')).version, agentDefault.version, 'nothing changed');
+    const same = await api('PUT', `/api/v1/policies/${agentDefault.id}`, {
+      settings: agentDefault.settings,
+    });
+    assert.equal(same.body.version, agentDefault.version, 'the same settings make no version');
   });
 });

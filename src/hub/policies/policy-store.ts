@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import type { Queryable, Store } from '../../store/store.js';
 import { recordChange } from '../change-log.js';
@@ -129,6 +130,8 @@ export async function updatePolicy(
       id,
     ]);
     if (!before) return null;
+    // The same settings again make no new version: components have nothing to follow.
+    if (isDeepStrictEqual(before.settings, settings)) return before;
     const [after] = await tx.query<PolicyRow>(
       `UPDATE policies SET settings = $2, version = version + 1, updated_at = now()
        WHERE id = $1 RETURNING *`,

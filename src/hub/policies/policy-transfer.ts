@@ -78,7 +78,7 @@ export type ImportOutcome =
       status: 'imported';
       signer: string;
       policies: { created: number; changed: number; unchanged: number };
-      groups: { created: number; changed: number };
+      groups: { created: number; changed: number; unchanged: number };
     }
   | { status: 'refused'; reason: string };
 
@@ -135,13 +135,22 @@ export async function importPolicies(
     policies.changed++;
   }
 
-  const groups = { created: 0, changed: 0 };
-  const known = new Map((await listGroups(store)).map((group) => [group.name, group.id]));
+  const groups = { created: 0, changed: 0, unchanged: 0 };
+  const known = new Map((await listGroups(store)).map((group) => [group.name, group]));
   for (const group of content.groups) {
     const policyId = ids.get(group.policyName)!;
-    const id = known.get(group.name) ?? null;
-    await saveGroup(store, id, { ...group, policyId }, options.actor);
-    if (id) groups.changed++;
+    const existing = known.get(group.name);
+    const wanted = { ...group, policyId };
+    const { policyName: _name, ...comparable } = wanted;
+    if (
+      existing &&
+      isDeepStrictEqual({ ...existing, id: undefined }, { ...comparable, id: undefined })
+    ) {
+      groups.unchanged++;
+      continue;
+    }
+    await saveGroup(store, existing?.id ?? null, wanted, options.actor);
+    if (existing) groups.changed++;
     else groups.created++;
   }
   await recordChange(store, {
