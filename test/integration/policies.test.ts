@@ -197,6 +197,13 @@ describe(`policies from the hub (${storeKind} store)`, () => {
       policyId: agentDefault.id,
     });
     assert.deepEqual([wrongKind.status, wrongKind.body.code], [400, 'invalid_group']);
+    const stranger = await api('POST', '/api/v1/groups', {
+      name: 'Nobody in it',
+      kind: 'agent',
+      policyId: agentDefault.id,
+      members: ['00000000-0000-4000-8000-000000000000'],
+    });
+    assert.deepEqual([stranger.status, stranger.body.code], [400, 'invalid_group']);
     assert.equal((await defaultOf('agent')).version, agentDefault.version, 'nothing changed');
     const same = await api('PUT', `/api/v1/policies/${agentDefault.id}`, {
       settings: agentDefault.settings,

@@ -63,6 +63,7 @@ export async function saveGroup(
   id: string | null,
   request: GroupRequest,
   actor: string,
+  options: { leaveOutUnknown?: boolean } = {},
 ): Promise<string> {
   const problem = ruleProblem(request.rule ?? {});
   if (problem) throw new GroupInvalid(problem);
@@ -96,13 +97,18 @@ export async function saveGroup(
       });
     if (rows.length === 0) throw new GroupInvalid('the group was not saved');
     await tx.query('DELETE FROM component_group_members WHERE group_id = $1', [groupId]);
+    const unknown: string[] = [];
     for (const member of new Set(request.members ?? [])) {
-      await tx.query(
+      const added = await tx.query(
         `INSERT INTO component_group_members (group_id, component_id)
-         SELECT $1, id FROM components WHERE id = $2 AND kind = $3`,
+         SELECT $1, id FROM components WHERE id = $2 AND kind = $3 RETURNING component_id`,
         [groupId, member, request.kind],
       );
+      if (added.length === 0) unknown.push(member);
     }
+    // An import from another site names components this one never had: those are left out.
+    if (unknown.length > 0 && !options.leaveOutUnknown)
+      throw new GroupInvalid(`no ${request.kind} with id ${unknown.join(', ')}`);
     await recordChange(tx, {
       actor,
       action: id ? 'group.update' : 'group.create',

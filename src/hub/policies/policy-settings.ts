@@ -49,7 +49,12 @@ export const policySettingsSchema = {
       description: 'collector ids this group sends to; empty or absent: all',
     },
     offlineRetentionDays: { type: 'integer', minimum: 1, maximum: 365 },
-    offlineMaxBytes: { type: 'integer', minimum: 1_048_576, description: 'spool byte ceiling' },
+    offlineMaxBytes: {
+      type: 'integer',
+      minimum: 1_048_576, // 1 MiB
+      maximum: 68_719_476_736, // 64 GiB
+      description: 'spool byte ceiling',
+    },
     network: {
       type: 'object',
       additionalProperties: false,

@@ -149,7 +149,7 @@ export async function importPolicies(
       groups.unchanged++;
       continue;
     }
-    await saveGroup(store, existing?.id ?? null, wanted, options.actor);
+    await saveGroup(store, existing?.id ?? null, wanted, options.actor, { leaveOutUnknown: true });
     if (existing) groups.changed++;
     else groups.created++;
   }
