@@ -5,8 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 
-import si from 'systeminformation';
-
 import type { LoggedInUser } from '../protocol/callback-schema.js';
 import type { AccountNamer } from './account-names.js';
 import { sourceDeadlineMillis, withDeadline } from './deadline.js';
@@ -17,6 +15,7 @@ import {
   type UtmpRecord,
 } from './logons/utmp-records.js';
 import { readProcFile } from './proc-stat.js';
+import { loadSystemInformation } from './system-information.js';
 import { accountMaxChars, isoOrNull, truncate } from './sample-limits.js';
 
 /** Where glibc keeps the sessions of a running Linux system. */
@@ -67,6 +66,7 @@ export async function accountOf(record: UtmpRecord, namer: AccountNamer): Promis
 }
 
 async function fromSystemInformation(namer: AccountNamer): Promise<LoggedInUser[]> {
+  const si = await loadSystemInformation();
   const found = await withDeadline(si.users(), sourceDeadlineMillis, []);
   const sessions = found.filter((session) => session.user);
   return Promise.all(
