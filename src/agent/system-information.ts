@@ -1,6 +1,6 @@
 /**
  * systeminformation, loaded the first time a source needs it. On Linux the agent reads what it
- * needs from /proc and /sys itself, so the library's code, a third of the agent bundle, is
+ * needs from /proc and /sys itself, so the library's code, over half of the agent bundle, is
  * never evaluated there and costs no memory; it serves the other platforms, and Linux machines
  * that hide /proc, utmp or the processor's name.
  */

@@ -17,7 +17,7 @@ describe('checking a component certificate with node:crypto alone', () => {
   });
 
   it('reads what the CA wrote: subject, kind, serial, expiry, key and policy', async () => {
-    // Serials are random; several of them reach the rarer shapes (a leading zero nibble).
+    // Serials are random; eight of them likely include a rarer shape (a leading zero nibble).
     for (let round = 0; round < 8; round += 1) {
       const issued = await ca.issue({
         subjectId: `agent-${round}`,
