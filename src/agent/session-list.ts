@@ -25,12 +25,19 @@ export const defaultUtmpPath = '/var/run/utmp';
 const maxSessions = 1_000;
 const noLoginUid = 4_294_967_295;
 
-/** Logged-on sessions from `utmpPath`, or through systeminformation without one. */
+/** Logged-on sessions from `utmpPath` on Linux (none when the machine keeps no utmp file:
+ * `who` would read the same file), through systeminformation elsewhere or when the file is
+ * not in the expected format. */
 export async function readSessions(
   namer: AccountNamer,
   utmpPath = defaultUtmpPath,
 ): Promise<LoggedInUser[]> {
-  const utmp = process.platform === 'linux' ? await readFile(utmpPath).catch(() => null) : null;
+  const utmp =
+    process.platform === 'linux'
+      ? await readFile(utmpPath).catch((error: NodeJS.ErrnoException) =>
+          error.code === 'ENOENT' ? Buffer.alloc(0) : null,
+        )
+      : null;
   const sessions =
     utmp && utmp.length % utmpRecordBytes === 0
       ? await fromUtmp(utmp, namer)
