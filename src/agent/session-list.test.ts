@@ -61,7 +61,7 @@ test('readSessions lists live utmp sessions with fully-qualified accounts', asyn
   ]);
 });
 
-test('readSessions finds nobody where the machine keeps no utmp file, without systeminformation', async () => {
+test('readSessions finds nobody where the machine keeps no utmp file', async () => {
   const namer = await createAccountNamer('desk-17', 'corp.example');
 
   const sessions = await readSessions(namer, join(folder, 'no-utmp-here'));
