@@ -5,6 +5,15 @@
  * library that issuing needs, several MiB of memory an endpoint would otherwise keep.
  */
 import { createHash, X509Certificate } from 'node:crypto';
+import {
+  Constructed,
+  fromBER,
+  Integer,
+  ObjectIdentifier,
+  OctetString,
+  Sequence,
+  Utf8String,
+} from 'asn1js';
 
 /**
  * Object identifier of the extension that carries a component's policy as JSON.
@@ -60,89 +69,48 @@ export function certificatePin(certificatePem: string): string {
   return createHash('sha256').update(der).digest('base64url');
 }
 
-// The few DER elements a reader needs: tag, length and where the contents lie.
-interface DerElement {
-  tag: number;
-  start: number;
-  end: number;
-}
+// Reading the serial and the policy extension goes through asn1js, a small library beside
+// node:crypto; the full X.509 library stays with the hub, which issues certificates.
+function readTbsFields(der: Buffer): { serial: string; policyValue: ArrayBuffer | null } {
+  const parsed = fromBER(new Uint8Array(der));
+  const certificate = parsed.result;
+  if (parsed.offset === -1 || !(certificate instanceof Sequence))
+    throw new Error('certificate does not read as DER');
+  const tbs = certificate.valueBlock.value[0];
+  if (!(tbs instanceof Sequence)) throw new Error('certificate has no tbsCertificate');
+  const parts = tbs.valueBlock.value;
+  const serialElement = parts[parts[0] instanceof Constructed && isTagged(parts[0], 0) ? 1 : 0];
+  if (!(serialElement instanceof Integer)) throw new Error('certificate has no serial number');
 
-function readElement(der: Buffer, offset: number): DerElement {
-  const tag = der[offset]!;
-  let length = der[offset + 1]!;
-  let start = offset + 2;
-  if (length & 0x80) {
-    const octets = length & 0x7f;
-    if (octets === 0 || octets > 4) throw new Error('certificate has a malformed DER length');
-    length = der.readUIntBE(start, octets);
-    start += octets;
-  }
-  if (start + length > der.length) throw new Error('certificate DER is cut short');
-  return { tag, start, end: start + length };
-}
-
-function children(der: Buffer, parent: DerElement): DerElement[] {
-  const found: DerElement[] = [];
-  for (let offset = parent.start; offset < parent.end;) {
-    const element = readElement(der, offset);
-    found.push(element);
-    offset = element.end;
-  }
-  return found;
-}
-
-const derTags = { octetString: 0x04, objectId: 0x06, utf8String: 0x0c, explicitThree: 0xa3 };
-const policyOidDer = encodeOid(policyExtensionOid);
-
-// Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version?, serialNumber, ...,
-// [3] extensions SEQUENCE OF SEQUENCE { extnID, critical?, extnValue OCTET STRING } } }
-function readTbsFields(der: Buffer): { serial: string; policyValue: Buffer | null } {
-  const tbs = children(der, readElement(der, 0))[0]!;
-  const tbsParts = children(der, tbs);
-  const serialElement = tbsParts[tbsParts[0]!.tag === 0xa0 ? 1 : 0]!;
-  let serial = der.subarray(serialElement.start, serialElement.end);
-  // A leading zero octet only keeps a large serial positive; it is not part of the number.
-  if (serial.length > 1 && serial[0] === 0 && serial[1]! > 0x7f) serial = serial.subarray(1);
-
-  let policyValue: Buffer | null = null;
-  const extensions = tbsParts.find((part) => part.tag === derTags.explicitThree);
-  for (const extension of extensions ? children(der, children(der, extensions)[0]!) : []) {
-    const parts = children(der, extension);
-    const id = parts[0]!;
-    if (id.tag !== derTags.objectId || !der.subarray(id.start, id.end).equals(policyOidDer)) {
+  let policyValue: ArrayBuffer | null = null;
+  const extensions = parts.find((part) => part instanceof Constructed && isTagged(part, 3));
+  const list = (extensions as Constructed | undefined)?.valueBlock.value[0];
+  for (const extension of list instanceof Sequence ? list.valueBlock.value : []) {
+    if (!(extension instanceof Sequence)) continue;
+    const [id, ...rest] = extension.valueBlock.value;
+    if (!(id instanceof ObjectIdentifier) || id.valueBlock.toString() !== policyExtensionOid)
       continue;
-    }
-    const value = parts.at(-1)!;
-    if (value.tag !== derTags.octetString) throw new Error('certificate extension is malformed');
-    policyValue = der.subarray(value.start, value.end);
+    const value = rest.at(-1);
+    if (!(value instanceof OctetString)) throw new Error('certificate extension is malformed');
+    policyValue = value.valueBlock.valueHexView.slice().buffer;
   }
-  return { serial: serial.toString('hex'), policyValue };
+  return { serial: serialHex(serialElement), policyValue };
 }
 
-function decodePolicy(value: Buffer): Record<string, unknown> {
-  const text = value.length > 0 ? readElement(value, 0) : null;
-  if (!text || text.tag !== derTags.utf8String || text.end !== value.length) {
+function isTagged(element: Constructed, number: number): boolean {
+  return element.idBlock.tagClass === 3 && element.idBlock.tagNumber === number;
+}
+
+// A leading zero octet only keeps a large serial positive; it is not part of the number.
+function serialHex(serial: Integer): string {
+  let bytes = Buffer.from(serial.valueBlock.valueHexView);
+  if (bytes.length > 1 && bytes[0] === 0 && bytes[1]! > 0x7f) bytes = bytes.subarray(1);
+  return bytes.toString('hex');
+}
+
+function decodePolicy(value: ArrayBuffer): Record<string, unknown> {
+  const parsed = fromBER(value);
+  if (parsed.offset === -1 || !(parsed.result instanceof Utf8String))
     throw new Error('certificate policy extension is not a UTF8String');
-  }
-  return JSON.parse(value.subarray(text.start, text.end).toString('utf8')) as Record<
-    string,
-    unknown
-  >;
-}
-
-function encodeOid(dotted: string): Buffer {
-  const [first, second, ...rest] = dotted.split('.').map(Number);
-  const octets: number[] = [first! * 40 + second!];
-  for (const arc of rest) {
-    const base128: number[] = [arc & 0x7f];
-    for (
-      let remaining = Math.floor(arc / 128);
-      remaining > 0;
-      remaining = Math.floor(remaining / 128)
-    ) {
-      base128.unshift((remaining & 0x7f) | 0x80);
-    }
-    octets.push(...base128);
-  }
-  return Buffer.from(octets);
+  return JSON.parse(parsed.result.valueBlock.value) as Record<string, unknown>;
 }
