@@ -6,7 +6,7 @@ import {
   type ComponentKind,
 } from '../protocol/activation.js';
 import { parseActivationToken } from '../protocol/activation-token.js';
-import { certificatePin, verifyCertificate } from '../protocol/certificate-authority.js';
+import { certificatePin, verifyCertificate } from '../protocol/certificate-check.js';
 import { requestJson } from '../protocol/http-request.js';
 import type { KeyPairPem } from '../protocol/key-pair.js';
 import { writeFileDurably } from '../shared/atomic-file.js';

@@ -5,11 +5,12 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 
-import si, { type Systeminformation } from 'systeminformation';
+import type { Systeminformation } from 'systeminformation';
 
 import type { ProcessSample } from '../protocol/callback-schema.js';
 import type { AccountNamer } from './account-names.js';
 import type { CpuWindow } from './cpu-window.js';
+import { loadSystemInformation } from './system-information.js';
 import {
   accountMaxChars,
   commandMaxChars,
@@ -28,6 +29,7 @@ export async function measurePortableCpuWindow(
   windowMillis: number,
   maxProcesses: number,
 ): Promise<CpuWindow> {
+  const si = await loadSystemInformation();
   await Promise.all([si.currentLoad(), si.processes()]);
   await delay(windowMillis);
   const [load, processes] = await Promise.all([si.currentLoad(), si.processes()]);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { verifyCertificate } from '../protocol/certificate-authority.js';
+import { verifyCertificate } from '../protocol/certificate-check.js';
 import { ChannelClient } from '../protocol/channel-client.js';
 import { httpTransport } from '../protocol/http-transport.js';
 import { keyFingerprint } from '../protocol/key-pair.js';

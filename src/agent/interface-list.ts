@@ -7,11 +7,10 @@
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 
-import si from 'systeminformation';
-
 import type { InterfaceInfo } from '../protocol/callback-schema.js';
 import { sourceDeadlineMillis, withDeadline } from './deadline.js';
 import { truncate } from './sample-limits.js';
+import { loadSystemInformation } from './system-information.js';
 
 /** Most interfaces, and most addresses of one family per interface, the schema allows. */
 const maxInterfaces = 256;
@@ -70,6 +69,7 @@ async function readLinuxLinks(): Promise<Link[] | null> {
 }
 
 async function readLinksFromSystemInformation(): Promise<Link[]> {
+  const si = await loadSystemInformation();
   const found = await withDeadline(si.networkInterfaces(), sourceDeadlineMillis, []);
   return found.map((link) => ({
     name: link.iface,

@@ -3,7 +3,7 @@
  * rarely, but a callback carries them every time so that the hub always knows the machine
  * as it is now.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import {
   arch,
   availableParallelism,
@@ -15,15 +15,15 @@ import {
   uptime,
 } from 'node:os';
 
-import si from 'systeminformation';
-
 import type { CpuInfo, MachineFacts, MemoryInfo, OsInfo } from '../protocol/callback-schema.js';
 import { sourceDeadlineMillis, withDeadline } from './deadline.js';
 import { resolveFqdn } from './fqdn.js';
 import { isoOrNull, nonNegative, nonNegativeInteger, truncate } from './sample-limits.js';
+import { loadSystemInformation } from './system-information.js';
 
 const hostnameMaxChars = 255;
 const osReleasePaths = ['/etc/os-release', '/usr/lib/os-release'];
+const cpuSysPath = '/sys/devices/system/cpu';
 
 /** The machine's facts; `bootedAtMillis` is used when known, the uptime otherwise. */
 export async function readMachineFacts(bootedAtMillis: number | null): Promise<MachineFacts> {
@@ -71,17 +71,26 @@ async function readOsRelease(): Promise<{ distro: string; release: string }> {
 }
 
 async function readOsFromSystemInformation(): Promise<{ distro: string; release: string }> {
+  const si = await loadSystemInformation();
   const info = await withDeadline(si.osInfo(), sourceDeadlineMillis, null);
   return { distro: info?.distro ?? '', release: info?.release ?? '' };
 }
 
 async function readCpuInfo(): Promise<CpuInfo> {
-  const info = await withDeadline(si.cpu(), sourceDeadlineMillis, null);
   const cores = cpus();
   // The platform's own model string is what other inventories show; systeminformation
   // rewrites it, and knows it only where the platform does not (some ARM boards).
   const platformModel = cores[0]?.model.trim() ?? '';
-  const model = /^(unknown)?$/i.test(platformModel)
+  const modelUnknown = /^(unknown)?$/i.test(platformModel);
+  const info =
+    process.platform === 'linux' && !modelUnknown
+      ? await linuxProcessor(platformModel)
+      : await withDeadline(
+          loadSystemInformation().then((si) => si.cpu()),
+          sourceDeadlineMillis,
+          null,
+        );
+  const model = modelUnknown
     ? [info?.manufacturer, info?.brand].filter(Boolean).join(' ')
     : platformModel;
   const logical = info?.cores || cores.length || availableParallelism();
@@ -94,10 +103,70 @@ async function readCpuInfo(): Promise<CpuInfo> {
   };
 }
 
+interface ProcessorFacts {
+  manufacturer?: string;
+  brand?: string;
+  cores?: number;
+  physicalCores: number;
+  speed: number;
+  speedMax?: number;
+}
+
+// The processor does not change while the agent runs; its files are read once.
+let linuxProcessorFacts: Promise<ProcessorFacts> | null = null;
+
+/** Physical cores from the kernel's CPU topology; the rated speed from the model name (as in
+ * `@ 2.40GHz`), else the highest frequency the kernel allows the first CPU. */
+function linuxProcessor(model: string): Promise<ProcessorFacts> {
+  linuxProcessorFacts ??= (async () => {
+    const names = await readdir(cpuSysPath).catch(() => []);
+    const cpuNames = names.filter((name) => /^cpu\d+$/.test(name));
+    const coreKeys = await Promise.all(
+      cpuNames.map(async (name) => {
+        const topology = `${cpuSysPath}/${name}/topology`;
+        const [cpuPackage, core] = await Promise.all([
+          readFile(`${topology}/physical_package_id`, 'utf8').catch(() => null),
+          readFile(`${topology}/core_id`, 'utf8').catch(() => null),
+        ]);
+        return cpuPackage === null || core === null ? null : `${cpuPackage.trim()}:${core.trim()}`;
+      }),
+    );
+    const known = coreKeys.filter((key) => key !== null);
+    const ratedGhz = Number.parseFloat(/@\s*([\d.]+)\s*GHz/i.exec(model)?.[1] ?? '');
+    const maxKhz = Number.parseInt(
+      await readFile(`${cpuSysPath}/cpu0/cpufreq/cpuinfo_max_freq`, 'utf8').catch(() => ''),
+      10,
+    );
+    const maxGhz = maxKhz > 0 ? Math.round(maxKhz / 10_000) / 100 : 0;
+    return {
+      physicalCores: known.length === cpuNames.length ? new Set(known).size : 0,
+      speed: ratedGhz > 0 ? ratedGhz : maxGhz,
+    };
+  })();
+  return linuxProcessorFacts;
+}
+
 async function readMemoryInfo(): Promise<MemoryInfo> {
-  const info = await withDeadline(si.mem(), sourceDeadlineMillis, null);
+  const info =
+    process.platform === 'linux'
+      ? await readLinuxMemory()
+      : await withDeadline(
+          loadSystemInformation().then((si) => si.mem()),
+          sourceDeadlineMillis,
+          null,
+        );
   const totalBytes = nonNegative(info?.total || totalmem());
   // Available counts the page cache the kernel would give back, so used is what programs hold.
   const availableBytes = Math.min(totalBytes, nonNegative(info?.available ?? freemem()));
   return { totalBytes, usedBytes: totalBytes - availableBytes, availableBytes };
+}
+
+async function readLinuxMemory(): Promise<{ total: number; available: number } | null> {
+  const meminfo = await readFile('/proc/meminfo', 'utf8').catch(() => null);
+  if (meminfo === null) return null;
+  const bytes = (key: string) =>
+    Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(meminfo)?.[1]) * 1_024;
+  const total = bytes('MemTotal');
+  const available = bytes('MemAvailable');
+  return Number.isFinite(total) && Number.isFinite(available) ? { total, available } : null;
 }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
-import { verifyCertificate } from '../protocol/certificate-authority.js';
+import { verifyCertificate } from '../protocol/certificate-check.js';
 import type { ChannelClient } from '../protocol/channel-client.js';
 import { keyFingerprint } from '../protocol/key-pair.js';
 import { writeFileDurably } from '../shared/atomic-file.js';

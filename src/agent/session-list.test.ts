@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -58,4 +59,15 @@ test('readSessions lists live utmp sessions with fully-qualified accounts', asyn
       loggedInAt: '2026-12-03T10:15:30.000Z',
     },
   ]);
+});
+
+test('readSessions finds nobody where the machine keeps no utmp file', async () => {
+  const namer = await createAccountNamer('desk-17', 'corp.example');
+
+  const sessions = await readSessions(namer, join(folder, 'no-utmp-here'));
+
+  assert.deepEqual(sessions, []);
+  // `who` would read the same missing file; the library that runs it stays unloaded.
+  const loaded = Object.keys(createRequire(import.meta.url).cache);
+  assert.ok(!loaded.some((path) => path.includes('systeminformation')), 'it was loaded');
 });

@@ -5,8 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 
-import si from 'systeminformation';
-
 import type { LoggedInUser } from '../protocol/callback-schema.js';
 import type { AccountNamer } from './account-names.js';
 import { sourceDeadlineMillis, withDeadline } from './deadline.js';
@@ -17,6 +15,7 @@ import {
   type UtmpRecord,
 } from './logons/utmp-records.js';
 import { readProcFile } from './proc-stat.js';
+import { loadSystemInformation } from './system-information.js';
 import { accountMaxChars, isoOrNull, truncate } from './sample-limits.js';
 
 /** Where glibc keeps the sessions of a running Linux system. */
@@ -26,12 +25,19 @@ export const defaultUtmpPath = '/var/run/utmp';
 const maxSessions = 1_000;
 const noLoginUid = 4_294_967_295;
 
-/** Logged-on sessions from `utmpPath`, or through systeminformation without one. */
+/** Logged-on sessions from `utmpPath` on Linux (none when the machine keeps no utmp file:
+ * `who` would read the same file), through systeminformation elsewhere or when the file is
+ * not in the expected format. */
 export async function readSessions(
   namer: AccountNamer,
   utmpPath = defaultUtmpPath,
 ): Promise<LoggedInUser[]> {
-  const utmp = process.platform === 'linux' ? await readFile(utmpPath).catch(() => null) : null;
+  const utmp =
+    process.platform === 'linux'
+      ? await readFile(utmpPath).catch((error: NodeJS.ErrnoException) =>
+          error.code === 'ENOENT' ? Buffer.alloc(0) : null,
+        )
+      : null;
   const sessions =
     utmp && utmp.length % utmpRecordBytes === 0
       ? await fromUtmp(utmp, namer)
@@ -67,6 +73,7 @@ export async function accountOf(record: UtmpRecord, namer: AccountNamer): Promis
 }
 
 async function fromSystemInformation(namer: AccountNamer): Promise<LoggedInUser[]> {
+  const si = await loadSystemInformation();
   const found = await withDeadline(si.users(), sourceDeadlineMillis, []);
   const sessions = found.filter((session) => session.user);
   return Promise.all(

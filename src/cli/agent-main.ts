@@ -10,9 +10,6 @@ import { strataVersion } from '../shared/version.js';
 import { agentCommand } from './agent-command.js';
 import { runProgram } from './run-program.js';
 
-// Not yet: the X.509 library (needed at activation and for collector lists) and all of
-// systeminformation load at start, several MiB of the agent's resident memory, which is above
-// its 60 MB goal (see the README's footprint figures); loading them when needed would help.
 const program = new Command('strata-agent')
   .description('the Strata agent alone; `strata-agent agent --help` for its commands')
   .version(strataVersion)

@@ -1,4 +1,4 @@
-import { certificatePin, verifyCertificate } from './certificate-authority.js';
+import { certificatePin, verifyCertificate } from './certificate-check.js';
 import { keyFingerprint } from './key-pair.js';
 import { openSealed, sealFor, signBytes, verifyBytes, type SealedBox } from './sealed-box.js';
 

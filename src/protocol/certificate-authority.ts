@@ -1,18 +1,20 @@
 import 'reflect-metadata';
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { Utf8String, fromBER } from 'asn1js';
+import { Utf8String } from 'asn1js';
+import { policyExtensionOid } from './certificate-check.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
-/**
- * Object identifier of the extension that carries a component's policy as JSON.
- * Not yet: the arc is IANA's example enterprise number (RFC 5612); it moves to Strata's own
- * enterprise number once one is assigned, and readers will then accept both.
- */
-export const policyExtensionOid = '1.3.6.1.4.1.32473.7401.1';
+// Components check and read certificates with node:crypto alone (certificate-check.ts).
+export {
+  certificatePin,
+  policyExtensionOid,
+  verifyCertificate,
+  type VerifiedCertificate,
+} from './certificate-check.js';
 
 /** How long a component certificate stays valid, in days, unless a policy says otherwise. */
 export const componentCertificateDays = 365;
@@ -99,61 +101,8 @@ export class CertificateAuthority {
   }
 }
 
-/** What a component learns from its certificate after checking it. */
-export interface VerifiedCertificate {
-  subjectId: string;
-  kind: string;
-  serial: string;
-  notAfter: Date;
-  publicKeyPem: string;
-  policy: Record<string, unknown>;
-}
-
-/**
- * Checks that `certificatePem` was signed by the CA and is valid at `now`, and reads it.
- * Throws with a plain reason when it is not.
- */
-export async function verifyCertificate(
-  certificatePem: string,
-  caCertificatePem: string,
-  now = new Date(),
-): Promise<VerifiedCertificate> {
-  const cert = new x509.X509Certificate(certificatePem);
-  const ca = new x509.X509Certificate(caCertificatePem);
-  const signedByCa = await cert.verify({ publicKey: ca.publicKey, signatureOnly: true });
-  if (!signedByCa) throw new Error('certificate is not signed by the site CA');
-  if (now < cert.notBefore || now > cert.notAfter) throw new Error('certificate has expired');
-
-  const subject = new x509.Name(cert.subject).toJSON();
-  const field = (name: string) => subject.find((part) => part[name])?.[name]?.[0] ?? '';
-  const extension = cert.getExtension(policyExtensionOid);
-  const publicKeyDer = Buffer.from(cert.publicKey.rawData);
-  return {
-    subjectId: field('CN'),
-    kind: field('OU'),
-    serial: cert.serialNumber,
-    notAfter: cert.notAfter,
-    publicKeyPem: derToPem(publicKeyDer, 'PUBLIC KEY'),
-    policy: extension ? decodePolicy(extension.value) : {},
-  };
-}
-
-/** SHA-256 of the certificate's DER bytes, base64url: what an activation token pins. */
-export function certificatePin(certificatePem: string): string {
-  const der = Buffer.from(new x509.X509Certificate(certificatePem).rawData);
-  return createHash('sha256').update(der).digest('base64url');
-}
-
 function encodePolicy(policy: object): ArrayBuffer {
   return new Utf8String({ value: JSON.stringify(policy) }).toBER();
-}
-
-function decodePolicy(value: ArrayBuffer): Record<string, unknown> {
-  const parsed = fromBER(value);
-  if (parsed.offset === -1 || !(parsed.result instanceof Utf8String)) {
-    throw new Error('certificate policy extension is not a UTF8String');
-  }
-  return JSON.parse(parsed.result.valueBlock.value) as Record<string, unknown>;
 }
 
 function randomSerial(): string {
@@ -174,9 +123,4 @@ async function importPublicKey(pem: string): Promise<CryptoKey> {
 
 function pemToDer(pem: string): Buffer {
   return Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
-}
-
-function derToPem(der: Buffer, label: string): string {
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
