@@ -115,13 +115,21 @@ describe(`an agent killed with SIGKILL again and again (${storeKind} store)`, ()
 
     const spool = await readdir(join(dataDir, 'spool'));
     assert.deepEqual(
-      spool.filter((name) => name !== 'drops.json'),
+      spool.filter((name) => name !== 'drops.json' && name !== 'damaged'),
       [],
-      'nothing left waiting, nothing set aside',
+      'nothing left waiting',
+    );
+    // A kill in the middle of writing a callback leaves its temporary file torn: that write
+    // never finished (nothing was promised for it), and the spool sets it aside and counts it.
+    // A callback whose write finished is never among them.
+    const setAside = await readdir(join(dataDir, 'spool', 'damaged')).catch(() => []);
+    assert.ok(
+      setAside.every((name) => name.endsWith('.tmp')),
+      `only unfinished writes are set aside: ${setAside.join(', ')}`,
     );
     const drops = JSON.parse(
       await readFile(join(dataDir, 'spool', 'drops.json'), 'utf8').catch(() => '{}'),
     ) as Record<string, number>;
-    assert.equal(drops.damaged ?? 0, 0, 'a kill leaves no damaged record');
+    assert.equal(drops.damaged ?? 0, setAside.length, 'each one set aside is counted');
   });
 });
