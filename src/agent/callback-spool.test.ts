@@ -37,7 +37,7 @@ describe('the agent’s offline callback spool', () => {
     return ids;
   };
 
-  it('keeps the last 14 days of 20 days of hourly callbacks and counts the rest as aged out', async () => {
+  it('keeps 14 of 20 days of hourly callbacks and counts the rest as aged out', async () => {
     const spool = new CallbackSpool({ dir, retentionDays: 14, nowMillis: clock });
     await spool.open();
 
@@ -92,7 +92,7 @@ describe('the agent’s offline callback spool', () => {
     assert.deepEqual(second.dropped, first.dropped);
   });
 
-  it('sets aside a zero-length and a truncated record, counts them, and keeps the rest', async () => {
+  it('sets aside and counts a zero-length and a truncated record, keeps the rest', async () => {
     const spool = new CallbackSpool({ dir, nowMillis: clock });
     await spool.open();
     const ids = await spoolHourly(spool, 1);
@@ -115,7 +115,7 @@ describe('the agent’s offline callback spool', () => {
     assert.equal((await spool.names()).length, ids.length - 2);
   });
 
-  it('finishes a whole record a crash left under its temporary name and sets a torn one aside', async () => {
+  it('finishes a whole record left under its temporary name, sets a torn one aside', async () => {
     const spool = new CallbackSpool({ dir, nowMillis: clock });
     await spool.open();
     const whole = sampleCallback();
@@ -136,7 +136,7 @@ describe('the agent’s offline callback spool', () => {
     assert.equal(restarted.dropped.damaged, 1);
   });
 
-  it('orders a callback spooled after a restart on a clock that went back as the newest', async () => {
+  it('orders a callback spooled after the clock went back as the newest', async () => {
     const first = new CallbackSpool({ dir, nowMillis: clock });
     await first.open();
     const before = await spoolHourly(first, 1);

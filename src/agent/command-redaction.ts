@@ -6,7 +6,8 @@
 
 const mask = '***';
 
-const secretWords = 'password|passwd|pwd|secret|token|api-?key|access-?key|credentials?|authorization';
+const secretWords =
+  'password|passwd|pwd|secret|token|api-?key|access-?key|credentials?|authorization';
 
 /** A flag whose name holds a secret word, and its value (unless the next word is a flag). */
 function secretFlag(): RegExp {

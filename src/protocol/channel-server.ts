@@ -15,7 +15,10 @@ import { MessageRejected } from './rejection.js';
 import { ReplayWindow } from './replay-window.js';
 import { unwrapKey, verifyBytes } from './sealed-box.js';
 
-/** Most challenges outstanding at once; the oldest go first past this, so a flood costs memory once. */
+/**
+ * Most challenges outstanding at once; the oldest go first past this, so a flood costs memory
+ * once.
+ */
 const maxOpenChallenges = 100_000;
 /** How often a session re-reads its sender's status, so a revocation bites within this: 30 s. */
 const senderRecheckMillis = 30_000;

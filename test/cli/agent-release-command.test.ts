@@ -63,7 +63,7 @@ describe(`strata admin agent-release (${storeKind} store)`, () => {
     assert.equal(opened.status === 'trusted' && opened.manifest.version, '0.2.0');
   });
 
-  it('lists and publishes with the hub stopped, signing with the CA key in its folder', async () => {
+  it('lists and publishes with the hub stopped, signing with its CA key', async () => {
     await hub.close();
     await writeFile(bundleFile, '// an agent bundle, version 0.3.0\n');
 

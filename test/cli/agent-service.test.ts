@@ -40,7 +40,7 @@ describe('the agent installed as a systemd service into a folder', () => {
   });
   after(() => rm(root, { recursive: true, force: true }));
 
-  it('writes a unit that runs the installed bundle and says how to start it without systemd', async () => {
+  it('writes a unit that runs the bundle, and says how to start it without systemd', async () => {
     const result = await agentCli(['install', '--root', root, '--hub', hubUrl, '--token', token]);
     assert.equal(result.code, 0, result.stderr);
 
@@ -80,7 +80,7 @@ describe('the agent installed as a systemd service into a folder', () => {
     assert.equal(version.stdout.trim(), strataVersion);
   });
 
-  it('keeps the hub address and activation token for the service, readable by root only', async () => {
+  it('keeps the hub address and token for the service, readable by root only', async () => {
     const envFile = join(root, 'etc/strata/agent.env');
     assert.equal((await stat(envFile)).mode & 0o777, 0o600);
     const text = await readFile(envFile, 'utf8');

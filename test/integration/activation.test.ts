@@ -244,7 +244,7 @@ describe(`activating agents and collectors (${storeKind} store)`, () => {
     assert.equal(await usesLeft(token), 1, 'a forged request uses up nothing');
   });
 
-  it('refuses, before spending the token, a hub whose CA does not match the token’s pin', async () => {
+  it('refuses, before spending the token, a hub whose CA is not the pinned one', async () => {
     // The other hub would take the secret; the component checks the CA first and never asks.
     const mixed = await otherSiteTokenPinnedHere();
     const dataDir = await newFolder();

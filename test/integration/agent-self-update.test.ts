@@ -35,7 +35,7 @@ describe(`an agent updating itself from the hub (${storeKind} store)`, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('installs the newer release in place of its bundle and starts it with its arguments', async () => {
+  it('installs the newer release over its bundle and starts it with its arguments', async () => {
     // The running version: a bundle file that runs this agent (from source, through tsx).
     const bundlePath = join(dir, 'strata-agent.mjs');
     const running = `await import(${JSON.stringify(cliMain)});\n`;
@@ -46,7 +46,8 @@ describe(`an agent updating itself from the hub (${storeKind} store)`, () => {
     const newVersion = Buffer.from(
       "import { writeFileSync } from 'node:fs';\n" +
         "if (process.argv[2] === '--version') console.log('99.0.0');\n" +
-        'else writeFileSync(process.env.STRATA_TEST_OUTPUT, JSON.stringify(process.argv.slice(2)));\n',
+        'else writeFileSync(process.env.STRATA_TEST_OUTPUT, ' +
+        'JSON.stringify(process.argv.slice(2)));\n',
     );
     await publishRelease(hub.context.store, {
       version: '99.0.0',

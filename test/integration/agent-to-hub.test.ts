@@ -30,7 +30,7 @@ describe(`an agent reporting this machine to a hub (${storeKind} store)`, () => 
     await rm(agentDir, { recursive: true, force: true });
   });
 
-  it('stores the machine with its real host name and figures after the first callback', async () => {
+  it('stores the machine’s real host name and figures after the first callback', async () => {
     await agent.callbackNow();
     const token = await hub.context.store.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM callbacks',

@@ -139,7 +139,7 @@ describe(`the agent updater against a hub with published releases (${storeKind} 
 
   const nextTick = () => new Promise((resolve) => setImmediate(resolve));
 
-  it('installs a newer release, keeps the previous bundle beside it and asks to restart', async () => {
+  it('installs a newer release, keeps the previous bundle and asks to restart', async () => {
     const bundle = versionScript('0.2.0', randomBytes(100_000).toString('hex'));
     const published = await publishAtConsole('0.2.0', bundle);
     assert.equal(published.status, 'published');
@@ -298,7 +298,7 @@ describe(`the agent updater against a hub with published releases (${storeKind} 
     });
   }
 
-  it('puts the previous bundle back and restarts into it when this version keeps failing to start', async () => {
+  it('puts the previous bundle back and restarts when this version keeps failing', async () => {
     const previous = Buffer.from('// the version before 0.1.0\n');
     const subject = await updaterFor(agent, async (dataDir, bundlePath) => {
       // As the third start of 0.1.0 on trial left things: it never stayed up.

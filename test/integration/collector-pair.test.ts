@@ -12,10 +12,11 @@ import { startAgent, type RunningAgent } from '../../src/agent/agent.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import {
   collectorProcess,
+  untilCollectorsListed,
   freshPort,
   type CollectorProcess,
 } from '../support/collector-process.js';
-import { realisticCallback, realisticRows } from '../support/realistic-callback.js';
+import { realisticRows, realisticSample } from '../support/realistic-callback.js';
 import { issueToken } from '../support/test-collector.js';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
@@ -43,14 +44,7 @@ describe(`a pair of callback collectors, either of which may die (${storeKind} s
       second.start(await issueToken(hub, 'collector')),
     ]);
     await Promise.all([first.ready(), second.ready()]);
-    // Each collector reports (and so is listed to agents) as soon as it starts.
-    for (;;) {
-      const rows = await hub.context.store.query(
-        'SELECT 1 FROM collectors WHERE intake_url IS NOT NULL',
-      );
-      if (rows.length === 2) break;
-      await pause(100);
-    }
+    await untilCollectorsListed(hub.context.store, 2);
     agent = await startAgent({
       dataDir: join(baseDir, 'agent'),
       hubUrl: hub.url,
@@ -58,13 +52,7 @@ describe(`a pair of callback collectors, either of which may die (${storeKind} s
       logger: silentLogger(),
       sample: async () => {
         sampled++;
-        const {
-          schema: _s,
-          callbackId: _c,
-          agentVersion: _v,
-          ...sample
-        } = realisticCallback('desk-pair');
-        return sample;
+        return realisticSample('desk-pair');
       },
     });
   });

@@ -66,7 +66,7 @@ describe(`an agent's backlog after 20 days without contact (${storeKind} store)`
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('keeps the last 14 days of 20 days of callbacks and counts the older as aged out', async () => {
+  it('keeps 14 of 20 days of callbacks and counts the older as aged out', async () => {
     for (let i = 0; i < 20 * callbacksPerDay; i++) {
       const callback = { ...sampleCallback('desk-offline'), spoolDrops: { ...spool.dropped } };
       callback.sampledAt = new Date(nowMillis).toISOString();
@@ -119,7 +119,7 @@ describe(`an agent's backlog after 20 days without contact (${storeKind} store)`
     assert.equal(found.length, 0);
   });
 
-  it('refuses as malformed a batch of more than five, an empty one, and one that is not a batch', async () => {
+  it('refuses as malformed a batch over five, an empty one, and a non-batch', async () => {
     const malformedBefore = hub.context.rejections.get('malformed');
     const six = Array.from({ length: 6 }, () => sampleCallback('desk-offline'));
     const bodies = [
@@ -198,7 +198,7 @@ describe(`a backlog through a callback collector (${storeKind} store)`, () => {
     return rows.map((row) => row.callback_id);
   };
 
-  it('acknowledges each callback of a batch on its own and sets aside only the bad one', async () => {
+  it('acknowledges each callback of a batch alone and sets aside only the bad one', async () => {
     await spoolRealistic(6);
     const bad = { ...realisticCallback('desk-backlog'), cpuPercent: 500 };
     await spool.add(bad);
@@ -213,7 +213,7 @@ describe(`a backlog through a callback collector (${storeKind} store)`, () => {
     assert.deepEqual(new Set(await storedIds()), new Set(sent));
   });
 
-  it('waits the collector’s Retry-After when it is full and the hub cannot store either', async () => {
+  it('waits the collector’s Retry-After when it and the hub cannot store', async () => {
     await outage.goAway();
     await spoolRealistic(12);
 

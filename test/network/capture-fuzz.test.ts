@@ -13,7 +13,8 @@ import { localCaptureDir, sharedCaptureDir } from './capture-files.js';
 // work per run by the bytes it was given.
 const seed = 0x5eed_2024;
 const iterationsPerCapture = 60;
-const maxBytesPerCapture = 96 * 1024; // prefixes keep the run short; damage lands in headers and records alike
+// Prefixes keep the run short; damage lands in headers and records alike.
+const maxBytesPerCapture = 96 * 1024;
 
 function random(state: { s: number }): number {
   // mulberry32
@@ -61,7 +62,7 @@ const captures = [
 ].filter((path) => /\.pcap(ng)?$/.test(path));
 
 describe('damaged captures', () => {
-  it(`never throw or run away over ${iterationsPerCapture} mutations of each real capture`, async () => {
+  it(`never throw or run away over ${iterationsPerCapture} mutations of each capture`, async () => {
     const rng = { s: seed };
     let runs = 0;
     for (const path of captures) {

@@ -54,7 +54,7 @@ describe('capture file readers', () => {
       }
     });
 
-    it(`give back every packet re-encoded as ${order}-endian pcapng over two interfaces`, async () => {
+    it(`give back every packet re-encoded as ${order}-endian two-interface pcapng`, async () => {
       const original = await readAll(join(localCaptureDir, 'two-interfaces.pcapng'));
       const interfaces = [
         { linkType: 276, snapLength: 262_144, resolution: 9 },

@@ -22,7 +22,9 @@ describe("connection states by Zeek's conn_state rules", () => {
       const report = await analyzeCaptureFile(join(dir, capture));
 
       const actual = report.connections.map((c) => ({
-        connection: `${c.transport} ${c.origAddress}:${c.origPort} > ${c.respAddress}:${c.respPort} at ${c.start}`,
+        connection:
+          `${c.transport} ${c.origAddress}:${c.origPort} > ` +
+          `${c.respAddress}:${c.respPort} at ${c.start}`,
         connState: c.connState,
         ...(c.history !== undefined && { history: c.history }),
       }));

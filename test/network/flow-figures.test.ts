@@ -60,7 +60,7 @@ describe('connection figures', () => {
     assert.ok(names.includes('teams.microsoft.com'));
   });
 
-  it('attribute by Connector ID tag first, then by the machine last known at the address', async () => {
+  it('attribute by Connector ID tag first, then by the machine last at the address', async () => {
     const tagDecoder: ConnectorTagDecoder = {
       fromTcpSyn: (packet) =>
         packet.tcpHeaderLength >= 20 ? { machineId: 7, userId: 9, source: 'tag' } : undefined,

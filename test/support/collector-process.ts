@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { loadIdentity } from '../../src/agent/agent-identity.js';
+import type { Queryable } from '../../src/store/store.js';
 import { loadOrCreateKeyPair } from '../../src/protocol/key-pair.js';
 
 const entryScript = new URL('./collector-entry.ts', import.meta.url).pathname;
@@ -81,3 +82,12 @@ export function collectorProcess(options: {
 /** A port from a range the tests use, different on every call in one run. */
 let nextPort = 21_000 + Math.floor(Math.random() * 15_000);
 export const freshPort = () => nextPort++;
+
+/** Waits until `count` collectors have reported to the hub, and so are listed to agents. */
+export async function untilCollectorsListed(store: Queryable, count: number): Promise<void> {
+  for (;;) {
+    const rows = await store.query('SELECT 1 FROM collectors WHERE intake_url IS NOT NULL');
+    if (rows.length === count) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -100,3 +100,9 @@ export function realisticCallback(hostname: string, sampledAt = new Date()): Cal
     ],
   };
 }
+
+/** A realistic callback as an agent's sampler returns it: without the fields the agent adds. */
+export function realisticSample(hostname: string) {
+  const { schema: _s, callbackId: _c, agentVersion: _v, ...sample } = realisticCallback(hostname);
+  return sample;
+}

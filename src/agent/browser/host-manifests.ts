@@ -46,7 +46,8 @@ export function hostScript(nodePath: string, mainPath: string, spoolDir: string)
   // exec keeps the browser as the host's parent, which names the browser in the reports.
   return (
     '#!/bin/sh\n' +
-    `exec ${quote(nodePath)} ${quote(mainPath)} agent browser-host --spool ${quote(spoolDir)} "$@"\n`
+    `exec ${quote(nodePath)} ${quote(mainPath)} agent browser-host ` +
+    `--spool ${quote(spoolDir)} "$@"\n`
   );
 }
 

@@ -21,7 +21,7 @@ describe('application load time on this machine', { skip: process.platform !== '
   });
   after(() => watcher?.stop());
 
-  it('reports a process that worked for 1.5 s and then went quiet, with its load time', async () => {
+  it('reports a process busy for 1.5 s and then quiet, with its load time', async () => {
     const child = spawn(process.execPath, ['-e', loader(1_500, 3_000)]);
     await wait(3_500);
     const namer = await createAccountNamer('this-host', '');
@@ -39,7 +39,7 @@ describe('application load time on this machine', { skip: process.platform !== '
     assert.ok(mine.durationMillis! < 6_000, `${mine.durationMillis} ms`);
   });
 
-  it('gives no load time to a process quiet from its start, nor to one that ended busy', async () => {
+  it('gives no load time to a process quiet from start, nor one that ended busy', async () => {
     const before = { ...watcher.counts };
     const sleeper = spawn('sleep', ['2']);
     const brief = spawn(process.execPath, ['-e', loader(800, 0)]);

@@ -77,7 +77,7 @@ describe('an installed agent version on trial', () => {
     assert.equal((await failedVersions(dataDir)).size, 0);
   });
 
-  it('is never installed again when it died and the previous bundle was put back by hand', async () => {
+  it('is never installed again once the previous bundle was put back by hand', async () => {
     const installed = await install();
     assert.equal(installed.status, 'installed');
     // What `mv strata-agent.mjs.previous strata-agent.mjs` leaves.
@@ -93,7 +93,7 @@ describe('an installed agent version on trial', () => {
     assert.deepEqual([...(await failedVersions(dataDir))], ['1.1.0']);
   });
 
-  it('is kept but never installed again when it reports another version than published', async () => {
+  it('is kept but not installed again when it reports another version', async () => {
     await install();
 
     const trial = await beginStart(dataDir, '1.0.0');
