@@ -21,6 +21,10 @@ import { buildHubServer, type HubRoute } from './hub-server.js';
 import { ensureDefaultPolicies } from './policies/policy-store.js';
 import { ensureFirstAdministrator } from './people.js';
 import { SignInGuard } from './sign-in-guard.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { partitionMaintenanceJob } from './jobs/partition-maintenance.js';
+import { retentionJob } from './jobs/retention-job.js';
+import { detailRetentionRule } from './retention/detail-retention.js';
 import { ensureDataDir } from '../shared/data-dir.js';
 
 /** Where the hub listens unless told otherwise: loopback only, port 8080. */
@@ -45,6 +49,11 @@ export interface HubOptions {
   agentUpdates?: Pick<AgentPolicy, 'autoUpdate' | 'updateCheckSeconds'>;
   logger?: Logger;
   nowMillis?: () => number;
+  /**
+   * Whether this hub runs the scheduled jobs (partition maintenance, retention) on its own
+   * timer; default true. With false they run only when asked (`context.jobs.runJobNow`).
+   */
+  scheduledJobs?: boolean;
 }
 
 export interface RunningHub {
@@ -75,6 +84,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   let store: Store | null = null;
   let app: FastifyInstance | null = null;
   let control: FastifyInstance | null = null;
+  let jobs: JobRunner | null = null;
   try {
     const opened = await openStore({
       databaseUrl: options.databaseUrl,
@@ -104,6 +114,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       releaseChecks: 0,
       releaseBundlesServed: 0,
     };
+    const retentionRules = [detailRetentionRule()];
+    jobs = new JobRunner({
+      store: opened,
+      jobs: [partitionMaintenanceJob(), retentionJob(() => retentionRules)],
+      log: log.child({ component: 'jobs' }),
+      nowMillis,
+    });
     const context: HubContext = {
       store: opened,
       identity,
@@ -120,6 +137,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       counters,
       signInGuard: new SignInGuard(counters, nowMillis),
       maxCollectors: options.maxCollectors ?? defaultMaxCollectors,
+      jobs,
+      retentionRules,
     };
     const built = await buildHubServer(context);
     app = built.app;
@@ -139,7 +158,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       'hub started',
     );
 
-    const running = { app, control, store: opened };
+    if (options.scheduledJobs ?? true) jobs.start();
+
+    const running = { app, control, store: opened, jobs };
     return {
       url,
       context,
@@ -148,6 +169,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       async close() {
         await running.control.close();
         await running.app.close();
+        await running.jobs.stop();
         await running.store.close();
         await releaseLock();
         log.info('hub stopped');
@@ -156,6 +178,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   } catch (error) {
     await control?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
+    await jobs?.stop().catch(() => undefined);
     await store?.close().catch(() => undefined);
     await releaseLock();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
