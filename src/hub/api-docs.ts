@@ -38,7 +38,9 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
   'POST /api/v1/people': ['people', 'administrator', 'Add a person with a role'],
   'GET /api/v1/machines': ['machines', 'viewer', 'Machines with their latest figures'],
   'GET /api/v1/machines/:id': ['machines', 'viewer', 'One machine, latest sample and history'],
-  'GET /api/v1/status': ['hub', 'viewer', 'Counts, intake and refusals by reason'],
+  'GET /api/v1/status': ['hub', 'viewer', 'Counts, intake, refusals, partitions and jobs'],
+  'GET /api/v1/settings/retention': ['hub', 'viewer', 'Days of detail kept, storage ceiling'],
+  'PUT /api/v1/settings/retention': ['hub', 'administrator', 'Change retention settings'],
   'GET /metrics': ['hub', 'viewer', 'The same figures for Prometheus'],
   'GET /api/v1/collectors': ['collectors', 'viewer', 'Collectors, their state and queues'],
   'PUT /api/v1/collectors/:id/config': [

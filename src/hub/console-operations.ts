@@ -1,10 +1,15 @@
-import { ConfigError } from '../shared/errors.js';
+import { ConfigError, HttpError } from '../shared/errors.js';
 import type { Store } from '../store/store.js';
 import { createActivationToken, type ActivationTokenRequest } from './activation-tokens.js';
 import { listChangeLog, verifyChangeLog, type ChangeLogFilter } from './change-log-audit.js';
 import { listReleases, publishRelease, withdrawRelease } from './agent-releases.js';
 import { createApiToken, type ApiTokenRequest } from './credentials.js';
 import { hubStatus } from './hub-status.js';
+import {
+  changeRetentionSettings,
+  readRetentionSettings,
+  type RetentionSettings,
+} from './retention/retention-settings.js';
 import { createPerson, resetPassword, type Role } from './people.js';
 import { exportPolicies, importPolicies } from './policies/policy-transfer.js';
 
@@ -25,6 +30,12 @@ export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: 
       return { name: args.name, password };
     },
     status: () => hubStatus(store),
+    'retention-show': () => readRetentionSettings(store),
+    'retention-set': (args: Partial<RetentionSettings>) =>
+      changeRetentionSettings(store, args, 'console').catch((error: unknown) => {
+        // Refused settings are the person's to fix: say why, without a stack.
+        throw error instanceof HttpError ? new ConfigError(error.message) : error;
+      }),
     'person-create': async (args: { name: string; role: Role }) => {
       const created = await createPerson(store, { ...args, actor: 'console' });
       if (!created) throw new ConfigError(`someone is named ${args.name} already`);

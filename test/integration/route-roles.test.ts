@@ -59,6 +59,8 @@ const access: Record<string, Access> = {
   'POST /api/v1/people': 'administrator',
   'GET /api/v1/machines/:id': 'viewer',
   'GET /api/v1/status': 'viewer',
+  'GET /api/v1/settings/retention': 'viewer',
+  'PUT /api/v1/settings/retention': 'administrator',
   'GET /metrics': 'viewer',
   'GET /api/v1/collectors': 'viewer',
   'GET /api/v1/connector-id/users': 'viewer',
