@@ -121,6 +121,7 @@ export function metricsText(status: Awaited<ReturnType<typeof hubStatus>>): stri
     lines.push(`strata_agent_spool_dropped_total{reason="${reason}"} ${value}`);
   }
   lines.push(...collectorMetrics(status.collectors));
+  lines.push(...lifecycleMetrics(status));
   return `${lines.join('\n')}\n`;
 }
 
@@ -155,6 +156,32 @@ function collectorMetrics(collectors: Array<ReturnType<typeof collectorSummary>>
         lines.push(`strata_collector_${metric}_total{${label},reason="${reason}"} ${value}`);
       }
     }
+  }
+  return lines;
+}
+
+/** Day partitions, rows waiting in DEFAULT partitions, and each scheduled job's runs. */
+function lifecycleMetrics(status: Awaited<ReturnType<typeof hubStatus>>): string[] {
+  const lines = [
+    '# TYPE strata_time_series_partitions gauge',
+    `strata_time_series_partitions ${status.timeSeries.partitions}`,
+    '# TYPE strata_time_series_partition_bytes gauge',
+    `strata_time_series_partition_bytes ${status.timeSeries.partitionBytes}`,
+    '# TYPE strata_time_series_waiting_rows gauge',
+    ...Object.entries(status.timeSeries.waitingInDefault).map(
+      ([table, rows]) => `strata_time_series_waiting_rows{table="${table}"} ${rows}`,
+    ),
+    '# TYPE strata_job_runs_total counter',
+    '# TYPE strata_job_failures_total counter',
+    '# TYPE strata_job_last_duration_seconds gauge',
+  ];
+  for (const job of status.jobs) {
+    const label = `job="${job.name}"`;
+    lines.push(
+      `strata_job_runs_total{${label}} ${job.runs}`,
+      `strata_job_failures_total{${label}} ${job.failures}`,
+      `strata_job_last_duration_seconds{${label}} ${(job.lastDurationMillis ?? 0) / 1000}`,
+    );
   }
   return lines;
 }

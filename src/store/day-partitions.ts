@@ -130,26 +130,42 @@ export async function ensureDayPartition(
   });
 }
 
-/** Drops one day partition whole; returns its size and rows just before, or null if absent. */
+/** How long a drop waits for the table's lock before giving up until the next run: 10 s. */
+const dropLockTimeoutMillis = 10_000;
+
+/**
+ * Drops one day partition whole; returns its size and rows just before, 'absent' when there
+ * is no such partition, or 'busy' when a long query held the table for more than 10 s (a
+ * drop waiting longer would hold up every writer queued behind it).
+ */
 export async function dropDayPartition(
   store: Store,
   table: string,
   day: Day,
-): Promise<{ bytes: number; rows: number } | null> {
+): Promise<{ bytes: number; rows: number } | 'absent' | 'busy'> {
   const name = partitionName(table, day);
-  return store.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.partitionChanges]);
-    const [found] = await tx.query<{ bytes: number | null; reltuples: number | null }>(
-      `SELECT pg_total_relation_size(to_regclass($1))::float8 AS bytes,
+  return store
+    .transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.partitionChanges]);
+      await tx.query(`SET LOCAL lock_timeout = ${dropLockTimeoutMillis}`);
+      const [found] = await tx.query<{ bytes: number | null; reltuples: number | null }>(
+        `SELECT pg_total_relation_size(to_regclass($1))::float8 AS bytes,
               (SELECT reltuples::float8 FROM pg_class WHERE oid = to_regclass($1)) AS reltuples`,
-      [name],
-    );
-    if (found?.bytes === null || found?.bytes === undefined) return null;
-    const rows = await rowsEstimate(tx, name, found.reltuples);
-    await tx.query(`DROP TABLE ${name}`);
-    return { bytes: Number(found.bytes), rows };
-  });
+        [name],
+      );
+      if (found?.bytes === null || found?.bytes === undefined) return 'absent';
+      const rows = await rowsEstimate(tx, name, found.reltuples);
+      await tx.query(`DROP TABLE ${name}`);
+      return { bytes: Number(found.bytes), rows };
+    })
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code === lockNotAvailable) return 'busy' as const;
+      throw error;
+    });
 }
+
+/** SQLSTATE of a lock wait that ran past lock_timeout. */
+const lockNotAvailable = '55P03';
 
 /**
  * Deletes the rows of a DEFAULT partition older than a day (rows no day partition will ever

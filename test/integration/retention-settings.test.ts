@@ -118,5 +118,11 @@ describe(`retention settings over the API and the console (${storeKind} store)`,
     );
     assert.equal(status.timeSeries.partitions, 12 * 8);
     assert.equal(status.timeSeries.retention.detailDays, 45);
+    const metrics = await fetch(`${hub.url}/metrics`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    const text = await metrics.text();
+    assert.match(text, /^strata_job_runs_total\{job="retention"\} 1$/m);
+    assert.match(text, /^strata_time_series_partitions 96$/m);
   });
 });

@@ -103,7 +103,11 @@ async function dropToCeiling(
 
 async function dropPartition(store: Store, partition: DayPartition, tally: Tally) {
   const dropped = await dropDayPartition(store, partition.table, partition.day);
-  if (!dropped) return 0; // another hub's run dropped it first
+  if (dropped === 'absent') return 0; // another run dropped it first
+  if (dropped === 'busy') {
+    tally.notes.push(`${partition.name} was kept until the next run: a query held its table`);
+    return 0;
+  }
   tally.add(partition.table, [partition.day], dropped.rows, dropped.bytes);
   return dropped.bytes;
 }
