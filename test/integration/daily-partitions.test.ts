@@ -4,6 +4,7 @@ import { JobRunner } from '../../src/hub/jobs/job-runner.js';
 import { partitionMaintenanceJob } from '../../src/hub/jobs/partition-maintenance.js';
 import { retentionJob } from '../../src/hub/jobs/retention-job.js';
 import { detailRetentionRule } from '../../src/hub/retention/detail-retention.js';
+import type { RetentionRule } from '../../src/hub/retention/retention-rules.js';
 import { storeCallbacks } from '../../src/intake/store-callbacks.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { listDayPartitions } from '../../src/store/day-partitions.js';
@@ -242,6 +243,48 @@ describe(`day partitions and retention (${storeKind} store)`, () => {
       "SELECT detail FROM change_log WHERE action = 'retention.run' ORDER BY id DESC",
     );
     assert.match(entry!.detail.removals[0].notes[0], /ceiling of 1 bytes not met/);
+    await setRetention(test.store, { detailDays: 30, ceilingBytes: null });
+  });
+
+  it('runs rules other modules register, and never drops their data for the ceiling', async () => {
+    const clock = { now: startMillis };
+    await test.store.query('CREATE TABLE test_rollup_days (day date PRIMARY KEY)');
+    await test.store.query(
+      `INSERT INTO test_rollup_days SELECT d::date
+       FROM generate_series(date '2030-01-01', date '2031-03-10', interval '1 day') AS d`,
+    );
+    const rollupRule: RetentionRule = {
+      name: 'rollup-day',
+      async run(store) {
+        const gone = await store.query<{ day: string }>(
+          `DELETE FROM test_rollup_days WHERE day < date '2030-03-01'
+           RETURNING to_char(day, 'YYYY-MM-DD') AS day`,
+        );
+        return {
+          rule: 'rollup-day',
+          tables: ['test_rollup_days'],
+          days: gone.map((row) => row.day).sort(),
+          rowsEstimate: gone.length,
+          bytes: 0,
+        };
+      },
+    };
+    await setRetention(test.store, { detailDays: 30, ceilingBytes: 1 });
+    const runner = new JobRunner({
+      store: test.store,
+      jobs: [retentionJob(() => [detailRetentionRule(), rollupRule])],
+      log: silentLogger(),
+      nowMillis: () => clock.now,
+    });
+
+    await runner.runJobNow('retention');
+
+    assert.equal(await count(test.store, 'SELECT count(*) FROM test_rollup_days'), 434 - 59);
+    const [entry] = await test.store.query<{ detail: Record<string, any> }>(
+      "SELECT detail FROM change_log WHERE action = 'retention.run' ORDER BY id DESC",
+    );
+    const rollup = entry!.detail.removals.find((r: { rule: string }) => r.rule === 'rollup-day');
+    assert.equal(rollup.rowsEstimate, 59);
     await setRetention(test.store, { detailDays: 30, ceilingBytes: null });
   });
 });
