@@ -75,7 +75,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   if (!Number.isFinite(interval) || interval < minCallbackIntervalSeconds) {
     throw new ConfigError(`the callback interval must be at least ${minCallbackIntervalSeconds} s`);
   }
-  const log = (options.logger ?? createLogger()).child({ component: 'hub' });
+  const rootLog = options.logger ?? createLogger();
+  const log = rootLog.child({ component: 'hub' });
   await ensureDataDir(options.dataDir);
   const releaseLock = options.databaseUrl
     ? async () => undefined
@@ -118,7 +119,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     jobs = new JobRunner({
       store: opened,
       jobs: [partitionMaintenanceJob(), retentionJob(() => retentionRules)],
-      log: log.child({ component: 'jobs' }),
+      log: rootLog.child({ component: 'jobs' }),
       nowMillis,
     });
     const context: HubContext = {

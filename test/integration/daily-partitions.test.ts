@@ -8,6 +8,7 @@ import type { RetentionRule } from '../../src/hub/retention/retention-rules.js';
 import { storeCallbacks } from '../../src/intake/store-callbacks.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { listDayPartitions } from '../../src/store/day-partitions.js';
+import { classifyStoreError } from '../../src/store/store-errors.js';
 import type { Queryable, Store } from '../../src/store/store.js';
 import { addDays, dayMillis, dayOf, timeSeriesTables } from '../../src/store/time-series.js';
 import {
@@ -141,6 +142,25 @@ describe(`day partitions and retention (${storeKind} store)`, () => {
       const name = `process_samples_p${dayOf(millis).replaceAll('-', '')}`;
       assert.equal(await count(test.store, `SELECT count(*) FROM ${name}`), 3 * 60, name);
     }
+  });
+
+  it('calls a row refused by a DEFAULT partition that its new day partition took a conflict', async () => {
+    // What a writer meets when a day partition is attached while its row was on the way to the
+    // DEFAULT partition: intake tries such a batch again at once.
+    const refused = await test.store
+      .query(
+        `INSERT INTO machine_samples_default (machine_id, sampled_at, callback_id, cpu_percent,
+           memory_total_bytes, memory_used_bytes, disk_total_bytes, disk_used_bytes)
+         VALUES (gen_random_uuid(), $1, gen_random_uuid(), 1, 1, 1, 1, 1)`,
+        [new Date(startMillis).toISOString()],
+      )
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+
+    assert.equal((refused as { code?: string }).code, '23514');
+    assert.equal(classifyStoreError(refused), 'conflict');
   });
 
   it('drops whole day partitions past the days kept, and keeps the rows of later days', async () => {

@@ -9,8 +9,10 @@
 -- an agent's offline spool older than any partition, rows from a clock far off.
 --
 -- The partition key must be part of every unique key. `callbacks` (the ledger that makes a
--- second delivery of a callback a no-op) is keyed by (callback_id, sampled_at): a re-sent
--- callback carries the same sampled_at, so it still meets its first copy's key.
+-- second delivery of a callback a no-op) is keyed by (callback_id, sampled_at, machine_id): a
+-- re-sent callback carries the same sampled_at and comes from the same agent, hence machine,
+-- so it still meets its first copy's key. machine_id is there for Citus, where every unique
+-- key must hold the distribution column.
 --
 -- No time series has a foreign key to another time series (machine_samples and
 -- process_samples lost theirs in 0002): on Citus such keys would cross shards. `callbacks`
@@ -23,7 +25,7 @@ ALTER TABLE callbacks_default DROP CONSTRAINT callbacks_component_id_fkey;
 ALTER TABLE callbacks_default DROP CONSTRAINT callbacks_collector_id_fkey;
 CREATE TABLE callbacks (LIKE callbacks_default INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
   PARTITION BY RANGE (sampled_at);
-ALTER TABLE callbacks ADD PRIMARY KEY (callback_id, sampled_at);
+ALTER TABLE callbacks ADD PRIMARY KEY (callback_id, sampled_at, machine_id);
 ALTER TABLE callbacks ADD FOREIGN KEY (machine_id) REFERENCES machines (id);
 ALTER TABLE callbacks ADD FOREIGN KEY (component_id) REFERENCES components (id);
 ALTER TABLE callbacks ADD FOREIGN KEY (collector_id) REFERENCES components (id);
