@@ -91,6 +91,9 @@ export async function rowsInDefault(
  * first, so a writer whose row belongs there waits, and once the partition is attached it is
  * refused with a partition-constraint error (a conflict, tried again at once by intake) and
  * lands in the new partition on the next try.
+ * Not yet: a day's rows move in one transaction, so the first run after migrating a large
+ * store holds the DEFAULT partition, and queries over the whole table, for as long as each
+ * day's move takes; moving in smaller steps would shorten those waits.
  */
 export async function ensureDayPartition(
   store: Store,

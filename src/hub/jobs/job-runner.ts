@@ -75,11 +75,6 @@ export class JobRunner {
     this.jobs.push(job);
   }
 
-  /** The jobs this runner runs, by name. */
-  get jobNames(): string[] {
-    return this.jobs.map((job) => job.name);
-  }
-
   /** Runs what is due now, then looks again every tick. */
   start(): void {
     const tick = () => {
