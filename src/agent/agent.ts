@@ -3,6 +3,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CallbackV1, MachineSample } from '../protocol/callback-schema.js';
 import { loadOrCreateKeyPair } from '../protocol/key-pair.js';
+import {
+  familiesOff,
+  familySwitch,
+  keepFamilies,
+  type FamilySwitch,
+} from '../protocol/metric-families.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { strataVersion } from '../shared/version.js';
@@ -38,7 +44,8 @@ export interface AgentOptions {
   name?: string;
   logger: Logger;
   /** Takes the machine sample; injected by tests that need many callbacks fast. */
-  sample?: () => Promise<MachineSample>;
+  /** Takes the sample (tests); it is given which metric families the policy has on. */
+  sample?: (on: FamilySwitch) => Promise<MachineSample>;
   /** Where the browser host leaves page timings; default /run/strata/browser as root. */
   browserSpoolDir?: string;
 }
@@ -89,21 +96,37 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const processUsage = new ProcessUsageTracker();
   const loadTimes = await startLoadTimeWatcher();
   const gpu = new GpuTracker();
-  // Not yet: a sampling interval changed by policy applies from the agent's next start.
+  // The metric families the policy has on; an off family is neither collected nor sent.
+  const families = () => familySwitch(identity.policy.metricFamilies);
   const series = new SampleSeriesRecorder({
     intervalSeconds: Number(identity.policy.sampleIntervalSeconds ?? defaultSampleIntervalSeconds),
   });
-  series.start();
+  const followSeries = () => {
+    series.setIntervalSeconds(Number(identity.policy.sampleIntervalSeconds ?? NaN));
+    if (families()('series')) series.start();
+    else series.stop();
+  };
+  followSeries();
   const browser = new BrowserSpool(options.browserSpoolDir ?? defaultBrowserSpool(options.dataDir));
   await prepareBrowserSpool(browser.dir).catch((error: Error) =>
     log.warn({ err: error, dir: browser.dir }, 'no browser spool: page timings are not collected'),
   );
   const sample =
     options.sample ??
-    (() =>
+    ((on: FamilySwitch) =>
       collectMachineSample({
-        ...{ software, logons, processUsage, gpu },
-        ...{ loadTimes, series, browser },
+        ...(on('processes') ? {} : { maxProcesses: 0 }),
+        ...(on('software') ? { software } : {}),
+        ...(on('logons') ? { logons } : {}),
+        ...(on('usage') || on('hungProcesses') ? { processUsage } : {}),
+        // Load times are gathered as processes start; an off family is still drained (and
+        // thrown away) so that nothing piles up until the policy turns it back on.
+        loadTimes,
+        ...(on('gpu') ? { gpu } : {}),
+        ...(on('series') ? { series } : {}),
+        ...(on('browser') ? { browser } : {}),
+        inventory: on('inventory'),
+        displaySessions: on('displaySessions'),
       }));
   const policyInterval = () => Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
   let intervalMillis = policyInterval();
@@ -137,10 +160,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     identity = refresh.identity;
     intervalMillis = policyInterval();
     spool.setLimits(spoolLimits());
+    followSeries();
     updater.followPolicy(identity.policy);
     nextSampleAtMillis = Math.min(nextSampleAtMillis, Date.now() + intervalMillis);
     const { policyName, policyVersion, callbackIntervalSeconds } = identity.policy;
-    log.info({ policyName, policyVersion, callbackIntervalSeconds }, 'policy changed');
+    const off = familiesOff(families());
+    log.info({ policyName, policyVersion, callbackIntervalSeconds, off }, 'policy changed');
   };
 
   const takeSample = async () => {
@@ -149,7 +174,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       schema: 'strata.callback.v1',
       callbackId: randomUUID(),
       agentVersion: strataVersion,
-      ...(await sample()),
+      ...keepFamilies(await sample(families()), families()),
       // Drops so far, so the hub sees what an outage cost even when the dropped never arrive.
       spoolDrops: { ...spool.dropped },
     };

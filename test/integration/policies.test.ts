@@ -147,6 +147,31 @@ describe(`policies from the hub (${storeKind} store)`, () => {
     assert.equal(agent!.identity.policy.callbackIntervalSeconds, 30);
   });
 
+  it('leaves a metric family the policy turns off out of the next callback', async () => {
+    const callCentre = (await policies()).find((policy) => policy.name === 'Call centre')!;
+    const changed = await api('PUT', `/api/v1/policies/${callCentre.id}`, {
+      settings: { ...callCentre.settings, metricFamilies: { processes: false } },
+    });
+    assert.equal(changed.status, 200);
+    const processRows = async () => {
+      const [row] = await hub.context.store.query<{ count: string }>(
+        `SELECT count(*) FROM process_samples WHERE callback_id =
+           (SELECT callback_id FROM callbacks ORDER BY received_at DESC LIMIT 1)`,
+      );
+      return Number(row!.count);
+    };
+
+    assert.equal((await agent!.callbackNow()).status, 'delivered');
+    assert.equal(await processRows(), 0, 'no process rows once the family is off');
+
+    const back = await api('PUT', `/api/v1/policies/${callCentre.id}`, {
+      settings: { ...callCentre.settings, metricFamilies: { processes: true } },
+    });
+    assert.equal(back.status, 200);
+    assert.equal((await agent!.callbackNow()).status, 'delivered');
+    assert.ok((await processRows()) > 0, 'process rows again once it is back on');
+  });
+
   it('reaches a running collector with its next report', async () => {
     collector = await startTestCollector(hub);
     const collectorDefault = await defaultOf('collector');
