@@ -136,16 +136,30 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   let stopped = false;
 
   // In the background: tagging is opt-in by policy, and callbacks must not wait for it. A stop
-  // before it started ends it as soon as it has.
-  // Not yet: a hub out of reach at start leaves tagging off until the next start.
+  // before it started ends it as soon as it has. A policy whose Connector ID part changed
+  // starts it anew, so a group turned on or off follows within a callback.
+  // Not yet: a hub out of reach at start leaves tagging off until the next start or change.
   let tagging: ConnectorTagging | undefined;
-  void startConnectorTagging({ identity, privateKeyPem: keys.privateKeyPem, log }).then(
-    async (started) => {
-      if (stopped) await started?.stop();
-      else tagging = started;
-    },
-    (error: unknown) => log.warn({ err: error }, 'connector id tagging did not start'),
-  );
+  let taggingTurn: Promise<void> = Promise.resolve();
+  const restartTagging = () => {
+    taggingTurn = taggingTurn.then(async () => {
+      await tagging?.stop();
+      tagging = undefined;
+      if (stopped) return;
+      try {
+        const started = await startConnectorTagging({
+          identity,
+          privateKeyPem: keys.privateKeyPem,
+          log,
+        });
+        if (stopped) await started?.stop();
+        else tagging = started;
+      } catch (error) {
+        log.warn({ err: error }, 'connector id tagging did not start');
+      }
+    });
+  };
+  restartTagging();
 
   // With every callback: a policy changed on the hub arrives as a new certificate.
   const followPolicy = async () => {
@@ -157,7 +171,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     );
     if (refresh.status === 'unchanged') log.debug({ reason: refresh.reason }, 'policy not checked');
     if (refresh.status !== 'renewed') return;
+    const taggingBefore = JSON.stringify(identity.policy.connectorId ?? null);
     identity = refresh.identity;
+    if (JSON.stringify(identity.policy.connectorId ?? null) !== taggingBefore) restartTagging();
     intervalMillis = policyInterval();
     spool.setLimits(spoolLimits());
     followSeries();
