@@ -13,6 +13,7 @@ import { registerApiDocs } from './api-docs.js';
 import type { HubContext } from './hub-context.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { collectorRoutes } from './routes/collector-routes.js';
+import { complianceRoutes } from './routes/compliance-routes.js';
 import { componentRoutes } from './routes/component-routes.js';
 import { connectorIdRoutes } from './routes/connector-id-routes.js';
 import { machineRoutes } from './routes/machine-routes.js';
@@ -111,6 +112,7 @@ export async function buildHubServer(
   await app.register((scope) => collectorRoutes(scope, hub));
   await app.register((scope) => peopleRoutes(scope, hub));
   await app.register((scope) => machineRoutes(scope, hub));
+  await app.register((scope) => complianceRoutes(scope, hub));
   await app.register((scope) => adminRoutes(scope, hub));
   await app.register((scope) => connectorIdRoutes(scope, hub));
   await app.register((scope) => networkRoutes(scope, hub));

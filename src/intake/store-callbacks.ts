@@ -73,7 +73,14 @@ async function storeInTransaction(
   await updateLatest(tx, fresh, machines);
   await upsertUsers(tx, fresh, machines);
   await updateInventory(tx, fresh, machines);
-  const agents = [...new Set(fresh.map((item) => item.agentId))].sort();
-  await tx.query('UPDATE components SET last_seen_at = now() WHERE id = ANY($1::uuid[])', [agents]);
+  // Each agent's newest version in the batch; sorted, so writers lock rows in one order.
+  const versions = new Map<string, string>();
+  for (const item of fresh) versions.set(item.agentId, item.callback.agentVersion);
+  const agents = [...versions.keys()].sort();
+  await tx.query(
+    `UPDATE components c SET last_seen_at = now(), agent_version = v.version
+     FROM unnest($1::uuid[], $2::text[]) AS v(id, version) WHERE c.id = v.id`,
+    [agents, agents.map((agent) => versions.get(agent)!)],
+  );
   return { stored: fresh.length, duplicates: batch.length - fresh.length, rows, callbacks };
 }

@@ -58,6 +58,8 @@ const access: Record<string, Access> = {
   'GET /api/v1/people': 'administrator',
   'POST /api/v1/people': 'administrator',
   'GET /api/v1/machines/:id': 'viewer',
+  'GET /api/v1/security-findings': 'viewer',
+  'GET /api/v1/usage-hours': 'viewer',
   'GET /api/v1/status': 'viewer',
   'GET /api/v1/settings/retention': 'viewer',
   'PUT /api/v1/settings/retention': 'administrator',
