@@ -30,6 +30,11 @@ import { ensureDataDir } from '../shared/data-dir.js';
 /** Where the hub listens unless told otherwise: loopback only, port 8080. */
 export const defaultHubHost = '127.0.0.1';
 export const defaultHubPort = 8080;
+/**
+ * Scheduled jobs wait this long after the hub starts before their first run (20 s), so that
+ * the first start's 96 new partitions do not hold up the hub's and the first agents' start.
+ */
+const jobsStartupGraceMillis = 20_000;
 
 export interface HubOptions {
   /** Folder for keys, the embedded store and the first password. */
@@ -121,6 +126,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       jobs: [partitionMaintenanceJob(), retentionJob(() => retentionRules)],
       log: rootLog.child({ component: 'jobs' }),
       nowMillis,
+      firstCheckDelayMillis: jobsStartupGraceMillis,
     });
     const context: HubContext = {
       store: opened,

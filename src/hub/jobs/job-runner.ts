@@ -44,6 +44,8 @@ export interface JobRunnerOptions {
   nowMillis?: () => number;
   tickMillis?: number;
   leaseMillis?: number;
+  /** How long after start the first look for due jobs waits (default 0: at once). */
+  firstCheckDelayMillis?: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export class JobRunner {
   private readonly nowMillis: () => number;
   private readonly leaseMillis: number;
   private timer: NodeJS.Timeout | null = null;
+  private firstCheck: NodeJS.Timeout | null = null;
   private readonly running = new Set<Promise<unknown>>();
   private readonly jobs: ScheduledJob[];
 
@@ -75,21 +78,30 @@ export class JobRunner {
     this.jobs.push(job);
   }
 
-  /** Runs what is due now, then looks again every tick. */
+  /** Runs what is due (after the first check's delay), then looks again every tick. */
   start(): void {
     const tick = () => {
       this.track(this.runDueJobs()).catch((error: unknown) =>
         this.options.log.error({ err: error }, 'scheduled jobs could not be checked'),
       );
     };
-    tick();
-    this.timer = setInterval(tick, this.options.tickMillis ?? defaultTickMillis);
-    this.timer.unref();
+    const begin = () => {
+      this.firstCheck = null;
+      tick();
+      this.timer = setInterval(tick, this.options.tickMillis ?? defaultTickMillis);
+      this.timer.unref();
+    };
+    const delayMillis = this.options.firstCheckDelayMillis ?? 0;
+    if (delayMillis === 0) return begin();
+    this.firstCheck = setTimeout(begin, delayMillis);
+    this.firstCheck.unref();
   }
 
   /** Stops looking for due jobs and waits for runs under way to end. */
   async stop(): Promise<void> {
+    if (this.firstCheck) clearTimeout(this.firstCheck);
     if (this.timer) clearInterval(this.timer);
+    this.firstCheck = null;
     this.timer = null;
     await Promise.allSettled([...this.running]);
   }
