@@ -41,8 +41,8 @@ class Tally {
  * `detailDays` ago, deletes the rows of the same days still waiting in DEFAULT partitions, and
  * forgets network flow batch ids of those days. Then, with a storage ceiling set, drops the
  * oldest remaining days, every table's partition of a day together, until the detail
- * partitions fit under it. Today's and later partitions are never dropped; if they alone pass
- * the ceiling, the run says so in its notes and the hub keeps everything it has.
+ * partitions fit under it. Today's, later and DEFAULT partitions are never dropped: if they
+ * alone pass the ceiling, every earlier day goes and the run's notes say the ceiling is not met.
  */
 export function detailRetentionRule(): RetentionRule {
   return {
