@@ -19,7 +19,7 @@ import { collectorProcess } from '../test/support/collector-process.js';
 import { realisticRowsPerCallback } from '../test/support/realistic-callback.js';
 import { runLoad } from './load-generator.js';
 import { plainCopyRowsPerSecond } from './plain-copy.js';
-import { databaseBackendCpu, processCpuSeconds } from './process-cpu.js';
+import { databaseBackendCpu, peakResidentMiB, processCpuSeconds } from './process-cpu.js';
 
 const measureSeconds = Number(process.env.STRATA_BENCH_SECONDS ?? 60);
 const warmUpSeconds = 5;
@@ -113,6 +113,7 @@ try {
   const drainStarted = performance.now();
   while ((await countStored()) < load.acknowledged()) await new Promise((r) => setTimeout(r, 100));
   const drainSeconds = (performance.now() - drainStarted) / 1_000;
+  const collectorPeakMiB = (await peakResidentMiB(collector.pid() ?? 0)) ?? NaN;
 
   process.stdout.write('plain COPY of the same rows...\n');
   const [agent] = await store.query<{ id: string }>(
@@ -140,6 +141,7 @@ try {
     ['CPU per callback: collector', cpuPerCallback(end.collectorCpu - start.collectorCpu)],
     ['CPU per callback: PostgreSQL backends', cpuPerCallback(storeCpuSeconds)],
     ['CPU per callback: agents and hub', cpuPerCallback(benchCpuSeconds)],
+    ['collector peak memory (RSS)', `${collectorPeakMiB.toFixed(0)} MiB`],
     [
       'load average (1 min) at start, end',
       `${start.load[0]!.toFixed(2)}, ${end.load[0]!.toFixed(2)}`,

@@ -17,6 +17,13 @@ export async function processCpuSeconds(pid: number): Promise<number | null> {
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
+/** The most resident memory a process has held, in MiB, or null when it cannot be read. */
+export async function peakResidentMiB(pid: number): Promise<number | null> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
+  const kib = status?.match(/^VmHWM:\s+(\d+) kB/m)?.[1];
+  return kib ? Number(kib) / 1024 : null;
+}
+
 /**
  * Adds up the CPU time of the PostgreSQL backends serving one database while it runs, looking
  * for them every second (a backend that ends between two looks loses its last second).
