@@ -3,6 +3,7 @@
  * callback collector (its own process) into PostgreSQL on this machine; then a plain COPY of
  * the same rows into the same tables gives the ceiling. Run with `npm run bench:intake`.
  *
+ * It measures for 60 s, the goal's span; STRATA_BENCH_SECONDS shortens (or lengthens) that.
  * STRATA_BENCH_DATABASE_URL names the server (default postgres://postgres@127.0.0.1:5432/postgres);
  * a throw-away database is made on it and dropped afterwards.
  */

@@ -38,9 +38,10 @@ const noneTaken: TakenBatch = { records: [], items: [], prepared: new Map() };
 /**
  * Takes the queue in order and writes it to the store in batches. A batch is committed to the
  * queue (and so may be removed) only after the store has committed it; if the store is away
- * the same batch is tried again, with growing waits, for as long as it takes. Two batches are
- * in hand at once: while one is written, the next is read, parsed and its rows built, so the
- * collector's work overlaps the store's. Batches are still written one at a time, in order.
+ * the same batch is tried again, with growing waits, for as long as it takes. Behind a full
+ * batch (a backlog) two are in hand at once: while one is written, the next is read, parsed
+ * and its rows built, so the collector's work overlaps the store's. Batches are still written
+ * one at a time, in order.
  */
 export class QueueDrainer {
   private running = false;
@@ -88,7 +89,9 @@ export class QueueDrainer {
           await this.pause(idleWaitMillis);
           continue;
         }
-        next = this.take();
+        // Read ahead only behind a full batch: with no backlog the next one would be a sliver
+        // (what arrived while this one was read), and the drainer is keeping up anyway.
+        if (batch.records.length >= this.parts.batchCallbacks()) next = this.take();
         for (;;) {
           const outcome = await this.write(batch.items, batch.prepared);
           if (outcome.kind !== 'unavailable') break;
@@ -99,8 +102,8 @@ export class QueueDrainer {
         }
         retryMillis = firstRetryMillis;
         this.storeAway = false;
-        // The next batch is still being read: the queue is not changed under it.
-        next = Promise.resolve(await next);
+        // The next batch may still be being read: the queue is not changed under it.
+        if (next) next = Promise.resolve(await next);
         await queue.commit(batch.records);
       }
     } finally {
