@@ -56,10 +56,10 @@ GROUP BY n.kind, n.name;
 DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-    CREATE INDEX known_names_trigrams ON known_names USING gin (name gin_trgm_ops);
-    CREATE INDEX machines_hostname_trigrams ON machines USING gin (hostname gin_trgm_ops);
-    CREATE INDEX machines_fqdn_trigrams ON machines USING gin (fqdn gin_trgm_ops);
-    CREATE INDEX users_account_trigrams ON users USING gin (account gin_trgm_ops);
+    CREATE INDEX IF NOT EXISTS known_names_trigrams ON known_names USING gin (name gin_trgm_ops);
+    CREATE INDEX IF NOT EXISTS machines_hostname_trigrams ON machines USING gin (hostname gin_trgm_ops);
+    CREATE INDEX IF NOT EXISTS machines_fqdn_trigrams ON machines USING gin (fqdn gin_trgm_ops);
+    CREATE INDEX IF NOT EXISTS users_account_trigrams ON users USING gin (account gin_trgm_ops);
   END IF;
 END;
 $$;
