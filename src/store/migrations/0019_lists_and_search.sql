@@ -12,8 +12,8 @@ EXCEPTION WHEN OTHERS THEN
 END;
 $$;
 
--- One row per name and kind: when it was first and last reported (last_seen is kept to
--- within an hour, so intake rewrites a row at most hourly), on how many machines.
+-- One row per name and kind: when it was first and last reported (last_seen is exact to
+-- about two hours, so intake rewrites a row at most hourly), on how many machines.
 CREATE TABLE known_names (
   kind text NOT NULL CHECK (kind IN ('application', 'process')),
   name text NOT NULL,
