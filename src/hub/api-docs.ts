@@ -118,6 +118,10 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
   'GET /api/v1/network/applications': ['network', 'viewer', 'Flows per application'],
   'GET /api/v1/network/protocols': ['network', 'viewer', 'Flows per protocol'],
   'GET /api/v1/network/destinations': ['network', 'viewer', 'Flows per destination'],
+  'GET /api/v1/lists': ['lists', 'viewer', 'Every list with its columns, filters and sorts'],
+  'GET /api/v1/lists/:list': ['lists', 'viewer', 'A page of a list: filtered, sorted, keyset'],
+  'GET /api/v1/lists/:list/export': ['lists', 'viewer', 'A whole list as CSV, JSON or NDJSON'],
+  'GET /api/v1/search': ['lists', 'viewer', 'Users, machines, applications, processes by name'],
 };
 
 /** The routes the table describes, as `METHOD url`; a test holds it to the routes served. */

@@ -4,12 +4,16 @@ import { callbackRowText, joinCallbackRows, type CallbackRowText } from './callb
 import type { ReceivedCallback } from './callback-tables.js';
 import { updateInventory } from './inventory-updates.js';
 import { machinesOfAgents, updateLatest } from './machine-updates.js';
+import { recordNames, WrittenNames } from './name-updates.js';
 import { upsertUsers } from './user-updates.js';
 
 export type { ReceivedCallback } from './callback-tables.js';
 
 /** How often a batch that lost a race with another writer is tried again at once: 5 times. */
 const maxConflictRetries = 5;
+
+// What each store's intake in this process last wrote to the names dictionary, per machine.
+const writtenNames = new WeakMap<Store, WrittenNames>();
 
 /** What became of one batch: per callback, stored now or already there. */
 export interface BatchOutcome {
@@ -62,9 +66,15 @@ export async function storeCallbacks(
   nowMillis: () => number = Date.now,
   prepared: PreparedCallbacks = new Map(),
 ): Promise<BatchOutcome> {
+  let written = writtenNames.get(store);
+  if (!written) writtenNames.set(store, (written = new WrittenNames()));
   for (let attempt = 0; ; attempt++) {
     try {
-      return await store.transaction((tx) => storeInTransaction(tx, batch, nowMillis(), prepared));
+      const { outcome, afterCommit } = await store.transaction((tx) =>
+        storeInTransaction(tx, batch, nowMillis(), prepared, written),
+      );
+      afterCommit();
+      return outcome;
     } catch (error) {
       // Two writers that took the same callback (a pair of collectors, or an agent that
       // resent after a timeout) race on its key; the loser finds it stored on the next try.
@@ -78,8 +88,12 @@ async function storeInTransaction(
   batch: readonly ReceivedCallback[],
   nowMillis: number,
   prepared: PreparedCallbacks,
-): Promise<BatchOutcome> {
-  if (batch.length === 0) return { stored: 0, duplicates: 0, rows: 0, callbacks: [] };
+  written: WrittenNames,
+): Promise<{ outcome: BatchOutcome; afterCommit: () => void }> {
+  const nothing = () => undefined;
+  if (batch.length === 0) {
+    return { outcome: { stored: 0, duplicates: 0, rows: 0, callbacks: [] }, afterCommit: nothing };
+  }
   const machines = batch.every((item) => prepared.has(item))
     ? new Map(batch.map((item) => [item.agentId, prepared.get(item)!.machineId]))
     : await machinesOfAgents(tx, batch);
@@ -97,7 +111,12 @@ async function storeInTransaction(
     if (status === 'stored') fresh.push(item);
     seen.add(callbackId);
   }
-  if (fresh.length === 0) return { stored: 0, duplicates: batch.length, rows: 0, callbacks };
+  if (fresh.length === 0) {
+    return {
+      outcome: { stored: 0, duplicates: batch.length, rows: 0, callbacks },
+      afterCommit: nothing,
+    };
+  }
 
   let rows = 0;
   const lines = fresh.map(
@@ -110,6 +129,8 @@ async function storeInTransaction(
   await updateLatest(tx, fresh, machines);
   await upsertUsers(tx, fresh, machines);
   await updateInventory(tx, fresh, machines);
+  // Remembered only once committed: a batch rolled back must write its names next time.
+  const afterCommit = await recordNames(tx, fresh, machines, written, nowMillis);
   // Each agent's newest version in the batch; sorted, so writers lock rows in one order.
   const versions = new Map<string, string>();
   for (const item of fresh) versions.set(item.agentId, item.callback.agentVersion);
@@ -119,5 +140,11 @@ async function storeInTransaction(
      FROM unnest($1::uuid[], $2::text[]) AS v(id, version) WHERE c.id = v.id`,
     [agents, agents.map((agent) => versions.get(agent)!)],
   );
-  return { stored: fresh.length, duplicates: batch.length - fresh.length, rows, callbacks };
+  const outcome = {
+    stored: fresh.length,
+    duplicates: batch.length - fresh.length,
+    rows,
+    callbacks,
+  };
+  return { outcome, afterCommit };
 }
