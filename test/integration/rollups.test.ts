@@ -3,14 +3,21 @@ import { after, before, describe, it } from 'node:test';
 import { experienceScore, type ScoredDimension } from '../../src/hub/rollups/experience-score.js';
 import { relativeAccuracy, smallestTracked } from '../../src/hub/rollups/rollup-histogram.js';
 import { rollupRetention, runRollups } from '../../src/hub/rollups/rollup-run.js';
+import { storeCallbacks } from '../../src/intake/store-callbacks.js';
 import type { Queryable } from '../../src/store/store.js';
+import { realisticCallback } from '../support/realistic-callback.js';
 import {
   hourlyInstants,
   seedCallbacks,
   seedSite,
   type SeededSite,
 } from '../support/rollup-seed.js';
-import { createTestStore, storeKind, type TestStore } from '../support/test-store.js';
+import {
+  addTestComponent,
+  createTestStore,
+  storeKind,
+  type TestStore,
+} from '../support/test-store.js';
 
 const timeZone = 'Europe/Berlin';
 // Late enough that every period of 2026, the year included, has closed.
@@ -33,7 +40,14 @@ const direct: Record<string, { dimension: string; metric: string; sql: string }>
   applicationCpu: {
     dimension: 'application',
     metric: 'cpu_percent',
-    sql: 'SELECT name AS key, sampled_at AS t, cpu_percent::float8 AS v FROM process_samples',
+    sql: `SELECT name AS key, sampled_at AS t, sum(cpu_percent)::float8 AS v FROM process_samples
+          GROUP BY callback_id, sampled_at, name`,
+  },
+  userMemory: {
+    dimension: 'user',
+    metric: 'memory_rss_bytes',
+    sql: `SELECT account AS key, sampled_at AS t, sum(memory_rss_bytes)::float8 AS v
+          FROM process_samples GROUP BY callback_id, sampled_at, account`,
   },
   userLogon: {
     dimension: 'user',
@@ -281,5 +295,43 @@ describe(`roll-up catch-up (${storeKind} store)`, () => {
       'SELECT level, closed_before::text AS closed_before FROM rollup_watermarks ORDER BY level',
     );
     assert.deepEqual(marks.find((mark) => mark.level === 'day')?.closed_before, '2026-06-12');
+  });
+});
+
+describe(`roll-ups of callbacks stored by intake (${storeKind} store)`, () => {
+  let test: TestStore;
+  after(async () => {
+    await test?.cleanup();
+  });
+
+  it('rolls up a spooled callback that arrives days after the day it was sampled', async () => {
+    test = await createTestStore();
+    const agentId = await addTestComponent(test.store, 'agent');
+    const sampled = (at: string) => ({
+      agentId,
+      callback: realisticCallback('desk-x', new Date(at)),
+    });
+    await storeCallbacks(test.store, [sampled('2026-07-01T10:00Z'), sampled('2026-07-01T11:00Z')]);
+    const first = await runRollups(test.store, { now: Date.parse('2026-07-02T08:00Z') });
+    assert.deepEqual(first.day, ['2026-07-01']);
+    // Ten days later the agent's offline spool delivers a callback sampled on 1 July.
+    await storeCallbacks(test.store, [sampled('2026-07-01T15:00Z')]);
+    const late = await runRollups(test.store, { now: Date.parse('2026-07-11T08:00Z') });
+    assert.deepEqual(late.day, ['2026-07-01']);
+    assert.deepEqual(late.week, ['2026-06-29']);
+    const [day] = await test.store.query<{ count: number }>(
+      `SELECT count::integer AS count FROM rollups WHERE level = 'day' AND dimension = 'machine'
+         AND metric = 'cpu_percent' AND period_start = '2026-07-01'`,
+    );
+    assert.equal(day!.count, 3);
+    // One value per application per callback: its processes' CPU added up.
+    const [apps] = await test.store.query<{ n: number }>(
+      `SELECT sum(count)::integer AS n FROM rollups WHERE level = 'day'
+         AND dimension = 'application' AND metric = 'cpu_percent'`,
+    );
+    const [processes] = await test.store.query<{ n: number }>(
+      'SELECT count(DISTINCT (callback_id, name))::integer AS n FROM process_samples',
+    );
+    assert.equal(apps!.n, processes!.n);
   });
 });

@@ -4,6 +4,9 @@ import { builtFrom, nextPeriod, type Level } from './rollup-periods.js';
 import { bucketSql } from './rollup-histogram.js';
 import { scoreSql } from './score-sql.js';
 
+/** Memory for each grouping step of a day's build (PostgreSQL work_mem): 128 MB. */
+const buildWorkMem = '128MB';
+
 // Sums add as numeric: exact, so the order rows come in (which a parallel scan or a hash
 // table may change) cannot change the last digit, and a rebuild gives identical rows.
 
@@ -15,7 +18,8 @@ import { scoreSql } from './score-sql.js';
 // Every value the detail gives, as (dimension, key, metric, local day, value). Parameters:
 // $1, $2 the first and last instants (the real-time bounds of the local days), $3 the zone,
 // $4 the local days wanted (date[]). Network latency is the TCP handshake time the network
-// collectors measured; process rows count once per process per callback.
+// collectors measured. A user's or an application's CPU and memory at a callback are the sums
+// over its processes then, as the agent's usage figures are.
 const detailValues = `
   SELECT d.dim, d.key, m.metric, (s.sampled_at AT TIME ZONE $3)::date AS day, m.v
   FROM machine_samples s
@@ -35,14 +39,16 @@ const detailValues = `
   ) AS m (metric, v)
   WHERE p.sampled_at >= $1 AND p.sampled_at < $2
   UNION ALL
-  SELECT d.dim, d.key, m.metric, (p.sampled_at AT TIME ZONE $3)::date, m.v
-  FROM process_samples p
-  CROSS JOIN LATERAL (VALUES ('user', p.account), ('application', p.name)) AS d (dim, key)
-  CROSS JOIN LATERAL (VALUES
-    ('cpu_percent', p.cpu_percent::float8),
-    ('memory_rss_bytes', p.memory_rss_bytes::float8)
-  ) AS m (metric, v)
-  WHERE p.sampled_at >= $1 AND p.sampled_at < $2
+  SELECT u.dim, u.key, m.metric, (u.sampled_at AT TIME ZONE $3)::date, m.v
+  FROM (
+    SELECT sampled_at, CASE WHEN grouping(account) = 0 THEN 'user' ELSE 'application' END AS dim,
+      coalesce(account, name) AS key, sum(cpu_percent)::float8 AS cpu,
+      sum(memory_rss_bytes)::float8 AS rss
+    FROM process_samples
+    WHERE sampled_at >= $1 AND sampled_at < $2
+    GROUP BY GROUPING SETS ((callback_id, sampled_at, account), (callback_id, sampled_at, name))
+  ) u
+  CROSS JOIN LATERAL (VALUES ('cpu_percent', u.cpu), ('memory_rss_bytes', u.rss)) AS m (metric, v)
   UNION ALL
   SELECT d.dim, d.key, 'logon_millis', (l.at AT TIME ZONE $3)::date, l.duration_millis::float8
   FROM logon_events l
@@ -138,6 +144,8 @@ export async function buildDays(
        (($2::date + 1)::timestamp AT TIME ZONE $3) AS last`,
     [sorted[0]!, sorted.at(-1)!, timeZone],
   );
+  // The day's values are grouped in memory; the default 4 MB would spill them to disk.
+  await tx.query(`SET LOCAL work_mem = '${buildWorkMem}'`);
   await clear(tx, 'day', sorted);
   await tx.query(insertDays, [bounds!.first, bounds!.last, timeZone, sorted]);
   await tx.query(groupDays, [sorted]);
