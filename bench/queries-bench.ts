@@ -28,6 +28,7 @@ import {
 } from '../src/hub/dashboard/dashboard-queries.js';
 import { runRollups } from '../src/hub/rollups/rollup-run.js';
 import { openStore } from '../src/store/open-store.js';
+import { networkFlowColumns } from '../test/support/rollup-seed.js';
 import type { Store } from '../src/store/store.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -155,13 +156,7 @@ async function loadDay(store: Store, scale: Scale, dayStart: Date): Promise<void
     [dayStart, applications, scale.users],
   );
   await store.query(
-    `INSERT INTO network_flows (collector_id, batch_id, interval_start, interval_end,
-       connection_start, transport, orig_address, orig_port, resp_address, resp_port, protocol,
-       protocol_rule, application, machine_id, end_reason, conn_state, history, orig_packets,
-       orig_bytes, orig_payload_bytes, orig_retransmissions, orig_out_of_order, orig_zero_windows,
-       resp_packets, resp_bytes, resp_payload_bytes, resp_retransmissions, resp_out_of_order,
-       resp_zero_windows, handshake_rtt_seconds, ack_rtt_count, ack_rtt_sum_seconds,
-       response_count, response_sum_seconds, response_unanswered)
+    `INSERT INTO network_flows (${networkFlowColumns})
      SELECT c.callback_id, c.callback_id, c.sampled_at, c.sampled_at, c.sampled_at, 'tcp',
        '10.0.0.1', 50000, '10.0.0.2', 443, 'tls', 'port', 'app-' || (${machineNumber} % $2),
        c.machine_id, 'finished', 'SF', 'ShAD', 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0,

@@ -124,6 +124,45 @@ export async function seedCallbacks(
   return ids;
 }
 
+/** The network_flows columns a roll-up reads or the table requires, in insert order. */
+export const networkFlowColumns = [
+  'collector_id',
+  'batch_id',
+  'interval_start',
+  'interval_end',
+  'connection_start',
+  'transport',
+  'orig_address',
+  'orig_port',
+  'resp_address',
+  'resp_port',
+  'protocol',
+  'protocol_rule',
+  'application',
+  'machine_id',
+  'end_reason',
+  'conn_state',
+  'history',
+  'orig_packets',
+  'orig_bytes',
+  'orig_payload_bytes',
+  'orig_retransmissions',
+  'orig_out_of_order',
+  'orig_zero_windows',
+  'resp_packets',
+  'resp_bytes',
+  'resp_payload_bytes',
+  'resp_retransmissions',
+  'resp_out_of_order',
+  'resp_zero_windows',
+  'handshake_rtt_seconds',
+  'ack_rtt_count',
+  'ack_rtt_sum_seconds',
+  'response_count',
+  'response_sum_seconds',
+  'response_unanswered',
+].join(', ');
+
 async function insertFlow(
   db: Queryable,
   machineId: string,
@@ -132,13 +171,7 @@ async function insertFlow(
   rttSeconds: number,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO network_flows (collector_id, batch_id, interval_start, interval_end,
-       connection_start, transport, orig_address, orig_port, resp_address, resp_port, protocol,
-       protocol_rule, application, machine_id, end_reason, conn_state, history, orig_packets,
-       orig_bytes, orig_payload_bytes, orig_retransmissions, orig_out_of_order, orig_zero_windows,
-       resp_packets, resp_bytes, resp_payload_bytes, resp_retransmissions, resp_out_of_order,
-       resp_zero_windows, handshake_rtt_seconds, ack_rtt_count, ack_rtt_sum_seconds,
-       response_count, response_sum_seconds, response_unanswered)
+    `INSERT INTO network_flows (${networkFlowColumns})
      VALUES ($1, $1, $2, $2, $2, 'tcp', '10.0.0.1', 50000, '10.0.0.2', 443, 'tls', 'port', $3,
        $4, 'finished', 'SF', 'ShAD', 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, $5, 0, 0, 0, 0, 0)`,
     [randomUUID(), at, application, machineId, rttSeconds],

@@ -55,89 +55,74 @@ const machines = ['machine', 'group'] as const;
 // A percentage is poor at 100; a time or a rate at twice its threshold.
 const percentPoor = () => 100;
 
-/** The inputs, their weights (which sum to 115) and service levels. */
+const twice = (pick: (t: Thresholds) => number) => (t: Thresholds) => 2 * pick(t);
+const fixed = (value: number) => () => value;
+
+function input(
+  name: string,
+  metric: string,
+  weight: number,
+  dimensions: readonly ScoredDimension[],
+  good: (t: Thresholds) => number,
+  poor: (t: Thresholds) => number,
+): ScoreInput {
+  const statistic = name === notResponding ? 'perDay' : 'p95';
+  return { name, metric, statistic, weight, dimensions, good, poor };
+}
+
+/** The inputs: name, roll-up metric, weight (all together 115), who has it, good, poor. */
 export const scoreInputs: readonly ScoreInput[] = [
-  {
-    name: 'cpuQueuePerCore',
-    metric: 'cpu_queue_per_core',
-    statistic: 'p95',
-    weight: 15,
-    dimensions: machines,
-    good: (t) => t.cpuQueuePerCore,
-    poor: (t) => 2 * t.cpuQueuePerCore,
-  },
-  {
-    name: 'cpuPercent',
-    metric: 'cpu_percent',
-    statistic: 'p95',
-    weight: 10,
-    dimensions: machines,
-    good: () => 80,
-    poor: percentPoor,
-  },
-  {
-    name: 'memoryUsedPercent',
-    metric: 'memory_used_percent',
-    statistic: 'p95',
-    weight: 15,
-    dimensions: machines,
-    good: (t) => t.memoryUsedPercent,
-    poor: percentPoor,
-  },
-  {
-    name: 'diskLatencyMillis',
-    metric: 'disk_latency_millis',
-    statistic: 'p95',
-    weight: 10,
-    dimensions: machines,
-    good: (t) => t.diskLatencyMillis,
-    poor: (t) => 2 * t.diskLatencyMillis,
-  },
-  {
-    name: 'diskUsedPercent',
-    metric: 'disk_used_percent',
-    statistic: 'p95',
-    weight: 5,
-    dimensions: machines,
-    good: () => 90,
-    poor: percentPoor,
-  },
-  {
-    name: 'logonDurationMillis',
-    metric: 'logon_millis',
-    statistic: 'p95',
-    weight: 15,
-    dimensions: ['machine', 'user', 'group'],
-    good: (t) => t.logonDurationMillis,
-    poor: (t) => 2 * t.logonDurationMillis,
-  },
-  {
-    name: 'applicationLoadMillis',
-    metric: 'app_load_millis',
-    statistic: 'p95',
-    weight: 15,
-    dimensions: everyone,
-    good: (t) => t.applicationLoadMillis,
-    poor: (t) => 2 * t.applicationLoadMillis,
-  },
-  {
-    name: notResponding,
-    metric: 'not_responding',
-    statistic: 'perDay',
-    weight: 10,
-    dimensions: everyone,
-    good: () => 0,
-    poor: () => 5,
-  },
-  {
-    name: 'networkLatencyMillis',
-    metric: 'network_rtt_millis',
-    statistic: 'p95',
-    weight: 15,
-    dimensions: everyone,
-    good: (t) => t.networkLatencyMillis,
-    poor: (t) => 2 * t.networkLatencyMillis,
-  },
+  input(
+    'cpuQueuePerCore',
+    'cpu_queue_per_core',
+    15,
+    machines,
+    (t) => t.cpuQueuePerCore,
+    twice((t) => t.cpuQueuePerCore),
+  ),
+  input('cpuPercent', 'cpu_percent', 10, machines, fixed(80), percentPoor),
+  input(
+    'memoryUsedPercent',
+    'memory_used_percent',
+    15,
+    machines,
+    (t) => t.memoryUsedPercent,
+    percentPoor,
+  ),
+  input(
+    'diskLatencyMillis',
+    'disk_latency_millis',
+    10,
+    machines,
+    (t) => t.diskLatencyMillis,
+    twice((t) => t.diskLatencyMillis),
+  ),
+  input('diskUsedPercent', 'disk_used_percent', 5, machines, fixed(90), percentPoor),
+  input(
+    'logonDurationMillis',
+    'logon_millis',
+    15,
+    ['machine', 'user', 'group'],
+    (t) => t.logonDurationMillis,
+    twice((t) => t.logonDurationMillis),
+  ),
+  input(
+    'applicationLoadMillis',
+    'app_load_millis',
+    15,
+    everyone,
+    (t) => t.applicationLoadMillis,
+    twice((t) => t.applicationLoadMillis),
+  ),
+  input(notResponding, 'not_responding', 10, everyone, fixed(0), fixed(5)),
+  input(
+    'networkLatencyMillis',
+    'network_rtt_millis',
+    15,
+    everyone,
+    (t) => t.networkLatencyMillis,
+    twice((t) => t.networkLatencyMillis),
+  ),
 ];
 
 /** Bands: Good from 80, Fair from 50, Poor below. */
