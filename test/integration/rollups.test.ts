@@ -33,9 +33,12 @@ const direct: Record<string, { dimension: string; metric: string; sql: string }>
   groupCpu: {
     dimension: 'group',
     metric: 'cpu_percent',
-    sql: `SELECT g.group_id::text AS key, s.sampled_at AS t, s.cpu_percent::float8 AS v
+    // Listed members in floor-1; every other machine (named desk-*) by the rule of by-name.
+    sql: `SELECT coalesce(g.group_id, r.id)::text AS key, s.sampled_at AS t,
+            s.cpu_percent::float8 AS v
           FROM machine_samples s JOIN machines m ON m.id = s.machine_id
-          JOIN component_group_members g ON g.component_id = m.agent_id`,
+          LEFT JOIN component_group_members g ON g.component_id = m.agent_id
+          JOIN component_groups r ON r.name = 'by-name'`,
   },
   applicationCpu: {
     dimension: 'application',

@@ -11,8 +11,11 @@ export interface SeededSite {
   machines: Array<{ id: string; agentId: string; hostname: string }>;
   accounts: string[];
   groupId: string;
-  /** Machines in the group: the first half. */
+  /** Machines in the group: the first half, listed. */
   groupMachines: string[];
+  /** A second group, lower in priority, whose rule takes machines named desk-*; so it has
+   * the second half. */
+  ruleGroupId: string;
 }
 
 const applications = ['outlook', 'teams', 'excel'];
@@ -52,7 +55,14 @@ export async function seedSite(db: Queryable, machineCount: number): Promise<See
       machine.agentId,
     ]);
   }
-  return { machines, accounts, groupId, groupMachines: groupMachines.map((m) => m.id) };
+  const ruleGroupId = randomUUID();
+  await db.query(
+    `INSERT INTO component_groups (id, name, kind, policy_id, priority, rule)
+     VALUES ($1, 'by-name', 'agent', $2, 200, '{"namePattern": "desk-*"}')`,
+    [ruleGroupId, policyId],
+  );
+  const groupMachineIds = groupMachines.map((m) => m.id);
+  return { machines, accounts, groupId, groupMachines: groupMachineIds, ruleGroupId };
 }
 
 /** A repeatable sequence of numbers in [0, 1). */

@@ -2,6 +2,7 @@ import type { Queryable } from '../../store/store.js';
 import type { Thresholds } from './experience-score.js';
 import { builtFrom, nextPeriod, type Level } from './rollup-periods.js';
 import { bucketSql } from './rollup-histogram.js';
+import { machineGroups } from './machine-groups.js';
 import { scoreSql } from './score-sql.js';
 
 /** Memory for each grouping step of a day's build (PostgreSQL work_mem): 128 MB. */
@@ -118,15 +119,13 @@ function mergeSql(level: Level, source: string): string {
     FROM totals t JOIN histograms h USING (period, dim, key, metric)`;
 }
 
-// A group's day is the merge of its members' machine days. Members are the machines whose
-// agents are listed in the group when the day is built.
+// A group's day is the merge of its machines' days: $2 and $3 pair machine and group ids.
 const groupDays = mergeSql(
   'day',
-  `SELECT r.period_start AS period, 'group' AS dim, g.group_id::text AS key, r.metric,
+  `SELECT r.period_start AS period, 'group' AS dim, g.group_id AS key, r.metric,
      r.count, r.sum, r.min, r.max, r.buckets, r.bucket_counts
    FROM rollups r
-   JOIN machines m ON m.id::text = r.key
-   JOIN component_group_members g ON g.component_id = m.agent_id
+   JOIN unnest($2::text[], $3::text[]) AS g (machine_id, group_id) ON g.machine_id = r.key
    WHERE r.level = 'day' AND r.dimension = 'machine' AND r.period_start = ANY($1::date[])`,
 );
 
@@ -148,7 +147,8 @@ export async function buildDays(
   await tx.query(`SET LOCAL work_mem = '${buildWorkMem}'`);
   await clear(tx, 'day', sorted);
   await tx.query(insertDays, [bounds!.first, bounds!.last, timeZone, sorted]);
-  await tx.query(groupDays, [sorted]);
+  const groups = await machineGroups(tx);
+  await tx.query(groupDays, [sorted, groups.machineIds, groups.groupIds]);
   await tx.query(scoreSql(thresholds), ['day', sorted]);
   return sorted.length;
 }
