@@ -2,7 +2,7 @@ import { advisoryLocks } from '../../store/advisory-locks.js';
 import type { Queryable, Store } from '../../store/store.js';
 import { thresholdsFrom, type Thresholds } from './experience-score.js';
 import { buildDays, buildFromBelow } from './rollup-build.js';
-import { levels, periodOf, type Level } from './rollup-periods.js';
+import { levels, nextPeriod, periodOf, type Level } from './rollup-periods.js';
 import { localDate, readSiteTimeZone } from './site-time-zone.js';
 
 /** Periods built per transaction: a week of days, or a few coarser periods. */
@@ -57,8 +57,7 @@ export async function runRollups(
     );
     const periods = dirty.map((row) => row.period);
     const chunk = level === 'day' ? daysPerTransaction : periodsPerTransaction;
-    for (let i = 0; i < periods.length; i += chunk) {
-      const part = periods.slice(i, i + chunk);
+    for (const part of chunks(level, periods, chunk)) {
       await store.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.rollups]);
         if (level === 'day') await buildDays(tx, part, timeZone, thresholds);
@@ -86,6 +85,20 @@ export async function runRollups(
     );
   }
   return result;
+}
+
+/**
+ * Periods in runs of consecutive ones, at most `size` a run: a day build reads the detail
+ * between its first and last day, so two days months apart are built apart.
+ */
+function chunks(level: Level, periods: readonly string[], size: number): string[][] {
+  const runs: string[][] = [];
+  for (const period of periods) {
+    const run = runs.at(-1);
+    if (run && run.length < size && nextPeriod(level, run.at(-1)!) === period) run.push(period);
+    else runs.push([period]);
+  }
+  return runs;
 }
 
 /**
