@@ -12,6 +12,7 @@ import {
 } from './retention/retention-settings.js';
 import { createPerson, resetPassword, type Role } from './people.js';
 import { exportPolicies, importPolicies } from './policies/policy-transfer.js';
+import { readSiteTimeZone, setSiteTimeZone } from './rollups/site-time-zone.js';
 
 /**
  * What `strata admin` can do at a shell on the hub, over the store directly or through a
@@ -35,6 +36,12 @@ export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: 
       changeRetentionSettings(store, args, 'console').catch((error: unknown) => {
         // Refused settings are the person's to fix: say why, without a stack.
         throw error instanceof HttpError ? new ConfigError(error.message) : error;
+      }),
+    'time-zone-show': async () => ({ timeZone: await readSiteTimeZone(store) }),
+    'time-zone-set': (args: { timeZone: string }) =>
+      setSiteTimeZone(store, args.timeZone, 'console').catch((error: unknown) => {
+        if (error instanceof HttpError) throw new ConfigError(error.message);
+        throw error;
       }),
     'person-create': async (args: { name: string; role: Role }) => {
       const created = await createPerson(store, { ...args, actor: 'console' });

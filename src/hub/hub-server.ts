@@ -17,6 +17,7 @@ import { complianceRoutes } from './routes/compliance-routes.js';
 import { componentRoutes } from './routes/component-routes.js';
 import { connectorIdRoutes } from './routes/connector-id-routes.js';
 import { listRoutes } from './routes/list-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { machineRoutes } from './routes/machine-routes.js';
 import { networkRoutes } from './routes/network-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
@@ -121,6 +122,7 @@ export async function buildHubServer(
   await app.register((scope) => policyRoutes(scope, hub));
   await app.register((scope) => releaseRoutes(scope, hub));
   await app.register((scope) => listRoutes(scope, hub));
+  await app.register((scope) => dashboardRoutes(scope, hub));
   await registerWebUi(app);
   return { app, routes };
 }

@@ -20,6 +20,7 @@ import { loadHubIdentity } from './hub-identity.js';
 import { buildHubServer, type HubRoute } from './hub-server.js';
 import { ensureDefaultPolicies } from './policies/policy-store.js';
 import { ensureFirstAdministrator } from './people.js';
+import { rollupJob, rollupRetentionRule } from './rollups/rollup-job.js';
 import { SignInGuard } from './sign-in-guard.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { partitionMaintenanceJob } from './jobs/partition-maintenance.js';
@@ -124,10 +125,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       exportsStopped: 0,
       exportRows: 0,
     };
-    const retentionRules = [detailRetentionRule()];
+    const retentionRules = [detailRetentionRule(), rollupRetentionRule()];
     jobs = new JobRunner({
       store: opened,
-      jobs: [partitionMaintenanceJob(), retentionJob(() => retentionRules)],
+      jobs: [partitionMaintenanceJob(), retentionJob(() => retentionRules), rollupJob()],
       log: rootLog.child({ component: 'jobs' }),
       nowMillis,
       firstCheckDelayMillis: jobsStartupGraceMillis,

@@ -15,4 +15,6 @@ export const advisoryLocks = {
   partitionChanges: 7_401_501,
   /** Hubs claim scheduled job runs one at a time, so each run happens on one hub only. */
   scheduledJobs: 7_401_502,
+  /** Roll-up builds take turns, so two hubs never build the same period at once. */
+  rollups: 7_401_503,
 } as const;
