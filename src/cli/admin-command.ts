@@ -5,6 +5,7 @@ import { ConfigError } from '../shared/errors.js';
 import { runConsoleOperation } from './console-session.js';
 import { withCommonOptions, withStoreOption } from './common-options.js';
 import { integerOption, resolveSettings, type Settings } from './settings.js';
+import { backupCommand, restoreCommand, storeLocationCommand } from './store-commands.js';
 
 type Flags = Partial<Settings> & { config?: string };
 
@@ -137,6 +138,9 @@ export function adminCommand(): Command {
   admin.addCommand(changeLogCommand());
   admin.addCommand(agentReleaseCommand());
   admin.addCommand(policyCommand());
+  admin.addCommand(storeLocationCommand());
+  admin.addCommand(backupCommand());
+  admin.addCommand(restoreCommand());
 
   admin.addCommand(
     storeCommand('status')

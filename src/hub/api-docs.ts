@@ -55,6 +55,11 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
   'POST /api/v1/components/:id/revoke': ['administration', 'administrator', 'Revoke a component'],
   'GET /api/v1/change-log': ['administration', 'administrator', 'The change log, newest first'],
   'GET /api/v1/change-log/verify': ['administration', 'administrator', 'Check its hash chain'],
+  'POST /api/v1/admin/backup': [
+    'administration',
+    'administrator',
+    'The whole store as a backup file (gzip), streamed',
+  ],
   'GET /api/v1/connector-id/users': ['connector id', 'viewer', 'User numbers issued'],
   'GET /api/v1/connector-id/machines': ['connector id', 'viewer', 'Machine numbers issued'],
   'GET /api/v1/connector-id/settings': ['connector id', 'viewer', 'The tagging policy'],

@@ -7,13 +7,20 @@ import { createApiToken, type ApiTokenRequest } from './credentials.js';
 import { hubStatus } from './hub-status.js';
 import { createPerson, resetPassword, type Role } from './people.js';
 import { exportPolicies, importPolicies } from './policies/policy-transfer.js';
+import { backupToFile } from './store-admin.js';
+import type { TableProgress } from '../store/store-copy.js';
 
 /**
  * What `strata admin` can do at a shell on the hub, over the store directly or through a
  * running hub's control socket. Every operation is recorded in the change log as 'console'.
  * `caPrivateKeyPem` signs agent releases; null where this shell has no copy of the CA key.
  */
-export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: string | null) {
+export function consoleOperations(
+  store: Store,
+  caPin: string,
+  caPrivateKeyPem: string | null,
+  progress: TableProgress = () => undefined,
+) {
   return {
     'activation-token': (args: Omit<ActivationTokenRequest, 'actor'>) =>
       createActivationToken(store, caPin, { ...args, actor: 'console' }),
@@ -32,6 +39,8 @@ export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: 
     },
     'change-log-list': (args: Omit<ChangeLogFilter, 'from' | 'to'>) => listChangeLog(store, args),
     'change-log-verify': () => verifyChangeLog(store),
+    // The file is written by whoever holds the store: this shell, or a running hub.
+    'store-backup': (args: { file: string }) => backupToFile(store, args.file, 'console', progress),
     'agent-release-publish': (args: { version: string; bundleBase64: string }) => {
       if (!caPrivateKeyPem) {
         throw new ConfigError(

@@ -77,6 +77,7 @@ const access: Record<string, Access> = {
   'POST /api/v1/components/:id/revoke': 'administrator',
   'GET /api/v1/change-log': 'administrator',
   'GET /api/v1/change-log/verify': 'administrator',
+  'POST /api/v1/admin/backup': 'administrator',
   'PUT /api/v1/connector-id/settings': 'administrator',
   'POST /api/v1/connector-id/users/:number/reclaim': 'administrator',
   'POST /api/v1/connector-id/machines/:number/reclaim': 'administrator',

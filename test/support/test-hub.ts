@@ -27,9 +27,13 @@ export interface TestHub extends RunningHub {
 /** The administrator's password once signInAsAdmin has replaced the first one. */
 export const testAdminPassword = 'the tests own administrator password';
 
-export async function startTestHub(options: Partial<HubOptions> = {}): Promise<TestHub> {
+/** `embedded`: on the embedded store whichever store is under test (for moving it elsewhere). */
+export async function startTestHub(
+  options: Partial<HubOptions> = {},
+  { embedded = false } = {},
+): Promise<TestHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'strata-hub-')));
-  const database = serverUrl ? await createTestDatabase() : null;
+  const database = serverUrl && !embedded ? await createTestDatabase() : null;
   if (!database) await seedEmbeddedStore(join(dataDir, 'store'));
 
   const logLines: Array<Record<string, unknown>> = [];

@@ -1,4 +1,7 @@
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { writeBackup } from '../../store/backup-file.js';
+import { recordBackup } from '../store-admin.js';
 import { HttpError } from '../../shared/errors.js';
 import { createActivationToken } from '../activation-tokens.js';
 import { listChangeLog, maxListedEntries, verifyChangeLog } from '../change-log-audit.js';
@@ -107,6 +110,22 @@ export async function adminRoutes(app: FastifyInstance, hub: HubContext) {
   });
 
   app.get('/api/v1/change-log/verify', admin, async () => verifyChangeLog(hub.store));
+
+  // The whole store as a backup file, streamed as it is read (see store/backup-file.ts).
+  app.post('/api/v1/admin/backup', admin, async (request, reply) => {
+    const actor = request.caller!.actor;
+    const body = new PassThrough();
+    const name = `strata-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.gz`;
+    writeBackup(hub.store, body)
+      .then((manifest) => recordBackup(hub.store, actor, manifest, name))
+      .catch((error: unknown) =>
+        hub.log.warn({ err: error, actor }, 'backup over the API not finished'),
+      );
+    return reply
+      .type('application/gzip')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .send(body);
+  });
 
   app.get('/api/v1/status', viewer, async () => hubStatus(hub.store, hub));
 
