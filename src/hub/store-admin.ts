@@ -101,13 +101,13 @@ export async function moveStore(
         'store-location.json); remove that file first to move the embedded store again',
     );
   }
-  if (!existsSync(join(embeddedDir, 'PG_VERSION'))) {
-    throw new ConfigError(`there is no embedded store in ${embeddedDir} to move`);
-  }
   const release = await refuseWhileHubRuns(hubDir, 'moving its store');
   let source: Store | null = null;
   let target: Store | null = null;
   try {
+    if (!existsSync(join(embeddedDir, 'PG_VERSION'))) {
+      throw new ConfigError(`there is no embedded store in ${embeddedDir} to move`);
+    }
     source = await openPgliteStore(embeddedDir);
     target = await openPostgresStore(databaseUrl, 'strata-store-move');
     const occupied = (await schemaVersion(target)) > 0 ? await tablesWithRows(target) : [];
