@@ -3,7 +3,12 @@ import type { Store } from '../store/store.js';
 import { createActivationToken, type ActivationTokenRequest } from './activation-tokens.js';
 import { listChangeLog, verifyChangeLog, type ChangeLogFilter } from './change-log-audit.js';
 import { listReleases, publishRelease, withdrawRelease } from './agent-releases.js';
-import { createApiToken, type ApiTokenRequest } from './credentials.js';
+import {
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
+  type ApiTokenRequest,
+} from './credentials.js';
 import { hubStatus } from './hub-status.js';
 import { createPerson, resetPassword, type Role } from './people.js';
 import { exportPolicies, importPolicies } from './policies/policy-transfer.js';
@@ -26,6 +31,13 @@ export function consoleOperations(
       createActivationToken(store, caPin, { ...args, actor: 'console' }),
     'api-token': (args: Omit<ApiTokenRequest, 'actor'>) =>
       createApiToken(store, { ...args, actor: 'console' }),
+    'api-token-list': () => listApiTokens(store),
+    'api-token-revoke': async (args: { id: string }) => {
+      const known = /^[0-9a-f-]{36}$/.test(args.id);
+      if (!known || !(await revokeApiToken(store, args.id, 'console')))
+        throw new ConfigError(`no API token ${args.id} in use`);
+      return { id: args.id, status: 'revoked' };
+    },
     'password-reset': async (args: { name: string }) => {
       const password = await resetPassword(store, args.name);
       if (!password) throw new Error(`no person named ${args.name}`);

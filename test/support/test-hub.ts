@@ -24,6 +24,20 @@ export interface TestHub extends RunningHub {
   cleanup(): Promise<void>;
 }
 
+/** A call to a hub's API as the person whose session cookie is given, JSON body optional. */
+export function sessionCall(url: string, cookie: string) {
+  return (method: string, path: string, body?: unknown) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: {
+        cookie,
+        'x-strata-request': '1',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+}
+
 /** The administrator's password once signInAsAdmin has replaced the first one. */
 export const testAdminPassword = 'the tests own administrator password';
 
