@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureDataDir } from '../shared/data-dir.js';
 import { ConfigError } from '../shared/errors.js';
 import { lockHolder, takePidLock } from '../shared/pid-lock.js';
 import {
@@ -52,7 +53,9 @@ async function refuseWhileHubRuns(hubDir: string, what: string): Promise<() => P
       `the hub of ${hubDir} is running (process ${holder}); stop it before ${what}`,
     );
   }
-  // Held until the work is done, so no hub starts on the store half-way.
+  // Held until the work is done, so no hub starts on the store half-way. A restore onto a
+  // new machine starts from no folder at all.
+  await ensureDataDir(hubDir);
   return takePidLock(join(hubDir, hubLockName), `the data folder ${hubDir}`);
 }
 
