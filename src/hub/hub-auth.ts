@@ -93,7 +93,8 @@ export function requireRole(
     }
     const route = request.routeOptions.url ?? request.url;
     if (caller.kind === 'token' && !scopeAllows(caller.scopes, request.method, route)) {
-      const needed = routeScopes[`${request.method} ${route}`] ?? '(none: not open to scopes)';
+      const method = request.method === 'HEAD' ? 'GET' : request.method;
+      const needed = routeScopes[`${method} ${route}`] ?? '(none: not open to scopes)';
       throw new HttpError(
         403,
         'scope_missing',
