@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -22,11 +23,12 @@ import { openPgliteStore } from '../../src/store/pglite-store.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
 import { allRows } from '../support/store-rows.js';
-import { startTestHub, testAdminPassword, type TestHub } from '../support/test-hub.js';
+import { sessionCall, startTestHub, testAdminPassword, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
 
 describe(`backup and restore of the whole store (${storeKind} store)`, () => {
   let hub: TestHub;
+  let cookie: string;
   let folder: string;
   let backupFile: string;
   let rowsBefore: Record<string, string[]>;
@@ -64,7 +66,7 @@ describe(`backup and restore of the whole store (${storeKind} store)`, () => {
     folder = await mkdtemp(join(tmpdir(), 'strata-backup-'));
     backupFile = join(folder, 'site.backup.gz');
     hub = await startTestHub({ dataDir: join(folder, 'hub') });
-    const cookie = await hub.signInAsAdmin();
+    cookie = await hub.signInAsAdmin();
     const headers = { cookie, 'x-strata-request': '1', 'content-type': 'application/json' };
     const person = await fetch(`${hub.url}/api/v1/people`, {
       method: 'POST',
@@ -112,6 +114,38 @@ describe(`backup and restore of the whole store (${storeKind} store)`, () => {
       "SELECT action FROM change_log WHERE action = 'store.backup'",
     );
     assert.ok(entries.length >= 1, 'the backup is in the change log');
+  });
+
+  it('lets go of the store when the reader of an API backup goes away', async () => {
+    // Some megabytes that do not compress, so the backup outruns the reader's buffers.
+    await hub.context.store.query(
+      `INSERT INTO hub_settings (key, value)
+       SELECT 'filler-' || n, to_jsonb(string_agg(md5(n::text || '-' || k::text), ''))
+       FROM generate_series(1, 40) n, generate_series(1, 4000) k GROUP BY n`,
+    );
+    const backupsLogged = () =>
+      hub.context.store.query("SELECT 1 FROM change_log WHERE action = 'store.backup'");
+    const loggedBefore = (await backupsLogged()).length;
+    // A reader that takes the first bytes and hangs up (closing its connection).
+    await new Promise<void>((resolve, reject) => {
+      const url = new URL(`${hub.url}/api/v1/admin/backup`);
+      const headers = { cookie, 'x-strata-request': '1' };
+      const call = request(url, { method: 'POST', headers }, (response) => {
+        response.once('data', () => {
+          call.destroy();
+          resolve();
+        });
+      });
+      call.on('error', (error) => (call.destroyed ? undefined : reject(error)));
+      call.end();
+    });
+
+    // The store answers again: the backup's snapshot transaction ended with its reader.
+    const after = await sessionCall(hub.url, cookie)('GET', '/api/v1/policies');
+    assert.equal(after.status, 200);
+    await hub.context.store.query("DELETE FROM hub_settings WHERE key LIKE 'filler-%'");
+    const logged = (await backupsLogged()).length;
+    assert.equal(logged, loggedBefore, 'an unfinished backup is not logged as taken');
   });
 
   it('refuses to restore while the hub runs, touching nothing', async () => {

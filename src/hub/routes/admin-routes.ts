@@ -142,9 +142,12 @@ export async function adminRoutes(app: FastifyInstance, hub: HubContext) {
     const name = `strata-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.gz`;
     writeBackup(hub.store, body)
       .then((manifest) => recordBackup(hub.store, actor, manifest, name))
-      .catch((error: unknown) =>
-        hub.log.warn({ err: error, actor }, 'backup over the API not finished'),
-      );
+      .catch((error: unknown) => {
+        // Cut the connection, so the reader sees a failed download rather than a short file
+        // ending normally, and the server does not wait on a response that will never end.
+        reply.raw.destroy();
+        hub.log.warn({ err: error, actor }, 'backup over the API not finished');
+      });
     return reply
       .type('application/gzip')
       .header('content-disposition', `attachment; filename="${name}"`)
