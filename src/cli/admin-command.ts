@@ -1,10 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { roles } from '../hub/people.js';
+import { tokenScopes } from '../hub/token-scopes.js';
 import { ConfigError } from '../shared/errors.js';
 import { runConsoleOperation } from './console-session.js';
 import { withCommonOptions, withStoreOption } from './common-options.js';
 import { integerOption, resolveSettings, type Settings } from './settings.js';
+import { backupCommand, restoreCommand, storeLocationCommand } from './store-commands.js';
 
 type Flags = Partial<Settings> & { config?: string };
 
@@ -80,21 +82,53 @@ export function adminCommand(): Command {
               .choices(roles)
               .makeOptionMandatory(),
           )
+          .addOption(
+            new Option(
+              '--scope <scope...>',
+              'narrow it to these route groups (repeatable; default: all its role allows)',
+            ).choices(tokenScopes),
+          )
           .option('--label <text>', 'a note to recognise it by')
           .option(
             '--expires-days <d>',
             'days until it expires (default: never)',
             integerOption('--expires-days', 1, 3_650),
           )
-          .action(async (flags: Flags & { role: string; label?: string; expiresDays?: number }) => {
-            const { role, label, expiresDays } = flags;
-            const result = (await runConsoleOperation(resolveSettings(flags), 'api-token', {
-              role,
-              label,
-              expiresDays,
-            })) as { token: string };
-            process.stdout.write(`${result.token}\n`);
-          }),
+          .action(
+            async (
+              flags: Flags & {
+                role: string;
+                scope?: string[];
+                label?: string;
+                expiresDays?: number;
+              },
+            ) => {
+              const { role, scope, label, expiresDays } = flags;
+              const result = (await runConsoleOperation(resolveSettings(flags), 'api-token', {
+                ...{ role, scopes: scope, label, expiresDays },
+              })) as { token: string; scopes: string[]; expiresAt: string | null };
+              process.stdout.write(`${result.token}\n`);
+              process.stderr.write(
+                `(${role}; scopes: ${result.scopes.join(', ') || 'all its role allows'}; ` +
+                  `expires ${result.expiresAt ?? 'never'})\n`,
+              );
+            },
+          ),
+      )
+      .addCommand(
+        storeCommand('list')
+          .description('list API tokens (no secrets), newest first')
+          .action(async (flags: Flags) =>
+            print(await runConsoleOperation(resolveSettings(flags), 'api-token-list', {})),
+          ),
+      )
+      .addCommand(
+        storeCommand('revoke')
+          .description('revoke an API token at once')
+          .argument('<id>', 'its id, from `strata admin token list`')
+          .action(async (id: string, flags: Flags) =>
+            print(await runConsoleOperation(resolveSettings(flags), 'api-token-revoke', { id })),
+          ),
       ),
   );
 
@@ -139,6 +173,9 @@ export function adminCommand(): Command {
   admin.addCommand(agentReleaseCommand());
   admin.addCommand(policyCommand());
   admin.addCommand(retentionCommand());
+  admin.addCommand(storeLocationCommand());
+  admin.addCommand(backupCommand());
+  admin.addCommand(restoreCommand());
 
   admin.addCommand(
     storeCommand('status')

@@ -10,6 +10,7 @@ import { ConfigError } from '../shared/errors.js';
 import { lockHolder } from '../shared/pid-lock.js';
 import { openStore } from '../store/open-store.js';
 import type { Settings } from './settings.js';
+import type { TableProgress } from '../store/store-copy.js';
 
 type OperationName = keyof ConsoleOperations;
 
@@ -22,6 +23,7 @@ export async function runConsoleOperation(
   settings: Settings,
   name: OperationName,
   args: object,
+  progress?: TableProgress,
 ): Promise<unknown> {
   const hubDir = join(settings.dataDir, 'hub');
   if (!settings.databaseUrl && (await lockHolder(join(hubDir, 'hub.lock')))) {
@@ -41,7 +43,7 @@ export async function runConsoleOperation(
     }
     const { caCertificatePem } = rows[0].value;
     const caKey = await siteCaKey(join(hubDir, 'ca-key.pem'), caCertificatePem);
-    const operations = consoleOperations(store, certificatePin(caCertificatePem), caKey);
+    const operations = consoleOperations(store, certificatePin(caCertificatePem), caKey, progress);
     const run = operations[name] as (args: unknown) => Promise<unknown>;
     return await run(args);
   } finally {

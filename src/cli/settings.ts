@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
+import { readMovedStore } from '../store/store-location-file.js';
 
 /** Settings shared by the commands; flags beat the environment, which beats the file. */
 export interface Settings {
@@ -32,7 +33,8 @@ const fileKeys = [
 
 /**
  * Resolves settings: command-line flags, then STRATA_* and DATABASE_URL variables, then the
- * JSON file named by --config or STRATA_CONFIG.
+ * JSON file named by --config or STRATA_CONFIG; for the database, last, the location a store
+ * move recorded in the data folder (hub/store-location.json).
  */
 export function resolveSettings(
   given: Partial<Settings> & {
@@ -52,9 +54,13 @@ export function resolveSettings(
   const env = process.env;
   const pick = <K extends keyof Settings>(key: K, envValue: Settings[K] | undefined) =>
     flags[key] ?? envValue ?? file[key];
+  const dataDir = resolve(pick('dataDir', env.STRATA_DATA_DIR) ?? defaultDataDir);
   const settings: Settings = {
-    dataDir: resolve(pick('dataDir', env.STRATA_DATA_DIR) ?? defaultDataDir),
-    databaseUrl: pick('databaseUrl', env.DATABASE_URL || undefined),
+    dataDir,
+    // Last comes what `strata admin store move` recorded in the hub's data folder.
+    databaseUrl:
+      pick('databaseUrl', env.DATABASE_URL || undefined) ??
+      readMovedStore(join(dataDir, 'hub'))?.databaseUrl,
     host: pick('host', env.STRATA_HOST),
     port: pick('port', numberOrUndefined(env.STRATA_PORT, 'STRATA_PORT')),
     callbackIntervalSeconds: pick(

@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { strataVersion } from '../shared/version.js';
+import { routeScopes } from './token-scopes.js';
 
 /** Who may call a route: anyone, agents and collectors on their sealed channel, or a role. */
 type Access = 'anyone' | 'sealed' | 'viewer' | 'operator' | 'administrator';
@@ -55,10 +56,21 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
     'administrator',
     'Issue an activation token',
   ],
-  'POST /api/v1/api-tokens': ['administration', 'administrator', 'Issue an API token'],
+  'POST /api/v1/api-tokens': [
+    'administration',
+    'administrator',
+    'Issue an API token, with a role, optional scopes and expiry',
+  ],
+  'GET /api/v1/api-tokens': ['administration', 'administrator', 'API tokens, without secrets'],
+  'DELETE /api/v1/api-tokens/:id': ['administration', 'administrator', 'Revoke an API token'],
   'POST /api/v1/components/:id/revoke': ['administration', 'administrator', 'Revoke a component'],
   'GET /api/v1/change-log': ['administration', 'administrator', 'The change log, newest first'],
   'GET /api/v1/change-log/verify': ['administration', 'administrator', 'Check its hash chain'],
+  'POST /api/v1/admin/backup': [
+    'administration',
+    'administrator',
+    'The whole store as a backup file (gzip), streamed',
+  ],
   'GET /api/v1/connector-id/users': ['connector id', 'viewer', 'User numbers issued'],
   'GET /api/v1/connector-id/machines': ['connector id', 'viewer', 'Machine numbers issued'],
   'GET /api/v1/connector-id/settings': ['connector id', 'viewer', 'The tagging policy'],
@@ -192,7 +204,9 @@ function describeRoute(route: RouteOptions): void {
       ? 'Sealed: the body is an AES-GCM message from an activated agent or collector.'
       : access === 'anyone'
         ? 'Open to anyone.'
-        : `Needs the ${access} role or higher. A refusal is an Error (code, message).`;
+        : `Needs the ${access} role or higher; a token with scopes needs ` +
+          `\`${routeScopes[`${method} ${route.url}`] ?? '(none)'}\` among them. ` +
+          'A refusal is an Error (code, message).';
   route.schema = {
     ...route.schema,
     tags: [tag],

@@ -3,7 +3,12 @@ import type { Store } from '../store/store.js';
 import { createActivationToken, type ActivationTokenRequest } from './activation-tokens.js';
 import { listChangeLog, verifyChangeLog, type ChangeLogFilter } from './change-log-audit.js';
 import { listReleases, publishRelease, withdrawRelease } from './agent-releases.js';
-import { createApiToken, type ApiTokenRequest } from './credentials.js';
+import {
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
+  type ApiTokenRequest,
+} from './credentials.js';
 import { hubStatus } from './hub-status.js';
 import {
   changeRetentionSettings,
@@ -13,18 +18,32 @@ import {
 import { createPerson, resetPassword, type Role } from './people.js';
 import { exportPolicies, importPolicies } from './policies/policy-transfer.js';
 import { readSiteTimeZone, setSiteTimeZone } from './rollups/site-time-zone.js';
+import { backupToFile } from './store-admin.js';
+import type { TableProgress } from '../store/store-copy.js';
 
 /**
  * What `strata admin` can do at a shell on the hub, over the store directly or through a
  * running hub's control socket. Every operation is recorded in the change log as 'console'.
  * `caPrivateKeyPem` signs agent releases; null where this shell has no copy of the CA key.
  */
-export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: string | null) {
+export function consoleOperations(
+  store: Store,
+  caPin: string,
+  caPrivateKeyPem: string | null,
+  progress: TableProgress = () => undefined,
+) {
   return {
     'activation-token': (args: Omit<ActivationTokenRequest, 'actor'>) =>
       createActivationToken(store, caPin, { ...args, actor: 'console' }),
     'api-token': (args: Omit<ApiTokenRequest, 'actor'>) =>
       createApiToken(store, { ...args, actor: 'console' }),
+    'api-token-list': () => listApiTokens(store),
+    'api-token-revoke': async (args: { id: string }) => {
+      const known = /^[0-9a-f-]{36}$/.test(args.id);
+      if (!known || !(await revokeApiToken(store, args.id, 'console')))
+        throw new ConfigError(`no API token ${args.id} in use`);
+      return { id: args.id, status: 'revoked' };
+    },
     'password-reset': async (args: { name: string }) => {
       const password = await resetPassword(store, args.name);
       if (!password) throw new Error(`no person named ${args.name}`);
@@ -50,6 +69,8 @@ export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: 
     },
     'change-log-list': (args: Omit<ChangeLogFilter, 'from' | 'to'>) => listChangeLog(store, args),
     'change-log-verify': () => verifyChangeLog(store),
+    // The file is written by whoever holds the store: this shell, or a running hub.
+    'store-backup': (args: { file: string }) => backupToFile(store, args.file, 'console', progress),
     'agent-release-publish': (args: { version: string; bundleBase64: string }) => {
       if (!caPrivateKeyPem) {
         throw new ConfigError(

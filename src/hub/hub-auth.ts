@@ -4,6 +4,7 @@ import { HttpError } from '../shared/errors.js';
 import { findApiToken, findWebSession } from './credentials.js';
 import type { HubContext } from './hub-context.js';
 import type { Person, Role } from './people.js';
+import { routeScopes, scopeAllows } from './token-scopes.js';
 
 /** Name of the browser session cookie. */
 export const sessionCookie = 'strata_session';
@@ -15,7 +16,7 @@ const rank: Record<Role, number> = { viewer: 1, operator: 2, administrator: 3 };
 /** Who is calling: a person signed in through the browser, or a program with a token. */
 export type Caller =
   | { kind: 'person'; person: Person; role: Role; actor: string }
-  | { kind: 'token'; tokenId: string; role: Role; actor: string };
+  | { kind: 'token'; tokenId: string; role: Role; scopes: string[]; actor: string };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,6 +38,7 @@ export async function identifyCaller(hub: HubContext, request: FastifyRequest) {
       kind: 'token',
       tokenId: token.id,
       role: token.role,
+      scopes: token.scopes,
       actor: `token:${token.id}`,
     };
     return caller;
@@ -88,6 +90,16 @@ export function requireRole(
       );
     if (rank[caller.role] < rank[role]) {
       throw new HttpError(403, 'forbidden', `this needs the ${role} role or higher`);
+    }
+    const route = request.routeOptions.url ?? request.url;
+    if (caller.kind === 'token' && !scopeAllows(caller.scopes, request.method, route)) {
+      const method = request.method === 'HEAD' ? 'GET' : request.method;
+      const needed = routeScopes[`${method} ${route}`] ?? '(none: not open to scopes)';
+      throw new HttpError(
+        403,
+        'scope_missing',
+        `this token's scopes (${caller.scopes.join(', ')}) do not include ${needed}`,
+      );
     }
     request.caller = caller;
   };

@@ -10,6 +10,7 @@ import { MessageRejected, type RejectionReason } from '../protocol/rejection.js'
 import { HttpError } from '../shared/errors.js';
 import { classifyStoreError } from '../store/store-errors.js';
 import { registerApiDocs } from './api-docs.js';
+import { validatorCompiler } from './request-validation.js';
 import type { HubContext } from './hub-context.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { collectorRoutes } from './routes/collector-routes.js';
@@ -62,10 +63,8 @@ export async function buildHubServer(
     loggerInstance: hub.log as FastifyBaseLogger,
     // One line per request would drown the log at intake rates; refusals are logged instead.
     logController: new LogController({ disableRequestLogging: true }),
-    // A field the schema does not know is refused, not dropped: a misspelt setting must say
-    // so rather than vanish from what is saved.
-    ajv: { customOptions: { removeAdditional: false } },
   }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
   const routes: HubRoute[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {

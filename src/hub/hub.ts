@@ -6,6 +6,7 @@ import { ConfigError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { takePidLock } from '../shared/pid-lock.js';
 import { openStore } from '../store/open-store.js';
+import { hubApplicationName } from '../store/postgres-store.js';
 import type { Store } from '../store/store.js';
 import { componentDirectory } from './component-directory.js';
 import { controlSocketName, startControlSocket } from './control-socket.js';
@@ -96,6 +97,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const opened = await openStore({
       databaseUrl: options.databaseUrl,
       embeddedDir: join(options.dataDir, 'store'),
+      applicationName: hubApplicationName,
     });
     store = opened;
     const identity = await loadHubIdentity(opened, options.dataDir);

@@ -8,12 +8,14 @@ export interface StoreLocation {
   databaseUrl?: string;
   /** Folder of the embedded store. */
   embeddedDir: string;
+  /** Set by a hub: its PostgreSQL connections say so (see hubApplicationName). */
+  applicationName?: string;
 }
 
 /** Opens the configured store and brings its schema up to date. */
 export async function openStore(location: StoreLocation): Promise<Store> {
   const store = location.databaseUrl
-    ? await openPostgresStore(location.databaseUrl)
+    ? await openPostgresStore(location.databaseUrl, location.applicationName)
     : await openPgliteStore(location.embeddedDir);
   try {
     await migrate(store);

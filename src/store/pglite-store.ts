@@ -55,5 +55,10 @@ function wrapTransaction(tx: PgliteTransaction): Transaction {
         blob: new Blob([text]),
       });
     },
+    async copyOut(select: string) {
+      // COPY output goes to a blob the same way, returned with the result.
+      const result = await tx.query(`COPY (${select}) TO '/dev/blob'`);
+      return result.blob ? await result.blob.text() : '';
+    },
   };
 }

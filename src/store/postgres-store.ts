@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { from as copyFromStdin } from 'pg-copy-streams';
+import { from as copyFromStdin, to as copyToStdout } from 'pg-copy-streams';
 import { copyStatement } from './copy-text.js';
 import { ConfigError } from '../shared/errors.js';
 import type { SqlParam, Store, Transaction } from './store.js';
@@ -11,9 +11,19 @@ const INT8_OID = 20;
 // Byte counts and row counts are bigint columns; every figure Strata stores fits in 2^53.
 pg.types.setTypeParser(INT8_OID, (text) => Number(text));
 
-/** Opens a pool on a PostgreSQL server (`postgres://user@host:port/db`). */
-export async function openPostgresStore(url: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+/** Name a hub's connections carry, so a restore can tell that a hub still uses a database. */
+export const hubApplicationName = 'strata-hub';
+
+/**
+ * Opens a pool on a PostgreSQL server (`postgres://user@host:port/db`); its connections show
+ * `applicationName` in pg_stat_activity (default 'strata').
+ */
+export async function openPostgresStore(url: string, applicationName = 'strata'): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: applicationName,
+  });
   // An idle connection the server ends (restart, pg_terminate_backend) is an event, not a
   // crash: the pool drops it and the next query opens a fresh one, or fails and says why.
   pool.on('error', () => undefined);
@@ -63,6 +73,12 @@ class PostgresStore implements Store {
             stream.on('error', reject); // a broken connection may report more than once
             stream.end(text);
           });
+        },
+        async copyOut(select: string) {
+          const stream = client.query(copyToStdout(`COPY (${select}) TO STDOUT`));
+          const chunks: Buffer[] = [];
+          for await (const chunk of stream) chunks.push(chunk as Buffer);
+          return Buffer.concat(chunks).toString('utf8');
         },
       });
       await client.query('COMMIT');

@@ -18,6 +18,11 @@ export interface Transaction extends Queryable {
    * copy-text.ts). Table and column names come from code, never from input.
    */
   copyFrom(table: string, columns: readonly string[], text: string): Promise<void>;
+  /**
+   * Runs `COPY (select) TO` and returns the rows in COPY text format. `select` comes from code,
+   * never from input; callers keep each result small by reading a table in slices.
+   */
+  copyOut(select: string): Promise<string>;
 }
 
 export interface Store extends Queryable {

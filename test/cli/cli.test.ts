@@ -340,6 +340,54 @@ describe('strata start, the quick start on the embedded store', () => {
     assert.equal(status.counts.agents, 1);
     assert.ok(status.counts.callbacks >= 2);
   });
+
+  it('backs the stopped store up, and will not restore over it without --force', async () => {
+    const file = join(dataDir, 'site.backup.gz');
+    const backup = await runCli(['admin', 'backup', file, '--data-dir', dataDir]);
+
+    assertSucceeded(backup, 'admin backup');
+    assert.match(
+      backup.stdout,
+      /^Backup written to .*site\.backup\.gz: \d+ row\(s\) in \d+ tables/,
+    );
+    assert.match(backup.stderr, /^ {2}machines: 1 row\(s\)$/m);
+    const restore = await runCli(['admin', 'restore', file, '--data-dir', dataDir]);
+    assert.equal(restore.code, 2, 'a refusal to act, like any configuration error');
+    assert.match(restore.stderr, /holds data .* pass --force/);
+  });
+
+  it(
+    'moves the store to PostgreSQL, which admin uses from then on',
+    {
+      skip: !serverUrl && 'needs a PostgreSQL server (STRATA_TEST_DATABASE_URL)',
+    },
+    async () => {
+      const database = await createTestDatabase();
+      try {
+        const move = await runCli([
+          'admin',
+          'store',
+          'move',
+          '--to',
+          database.url,
+          '--data-dir',
+          dataDir,
+        ]);
+
+        assertSucceeded(move, 'admin store move');
+        assert.match(move.stderr, /^ {2}machines: 1 row\(s\)$/m);
+        assert.match(move.stdout, /counts checked[\s\S]*store-location\.json[\s\S]*left as it was/);
+        const status = JSON.parse(
+          (await runCli(['admin', 'status', '--data-dir', dataDir])).stdout,
+        ) as { store: { kind: string }; counts: { machines: number } };
+        assert.equal(status.store.kind, 'postgres');
+        assert.equal(status.counts.machines, 1);
+      } finally {
+        await rm(join(dataDir, 'hub', 'store-location.json'), { force: true });
+        await database.drop();
+      }
+    },
+  );
 });
 
 describe('strata hub and strata admin on a PostgreSQL server', { skip: !serverUrl }, () => {

@@ -13,8 +13,7 @@ import { verifyCertificate } from '../../src/protocol/certificate-authority.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { sampleCallback } from '../support/sample-callback.js';
 import { issueToken, startTestCollector, type TestCollector } from '../support/test-collector.js';
-import { hubApi } from '../support/hub-api.js';
-import { startTestHub, type TestHub } from '../support/test-hub.js';
+import { sessionCall, startTestHub, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
 
 interface PolicyBody {
@@ -45,8 +44,10 @@ describe(`policies from the hub (${storeKind} store)`, () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  const api = (method: string, path: string, body?: unknown) =>
-    hubApi(hub.url, cookie)(method, path, body);
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await sessionCall(hub.url, cookie)(method, path, body);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
   const policies = async () =>
     ((await api('GET', '/api/v1/policies')).body.policies as PolicyBody[]).sort((a, b) =>
       a.name.localeCompare(b.name),

@@ -1,7 +1,8 @@
 /**
  * Who may call what: every route the hub serves is walked as nobody, as each role (with an API
- * token of that role) and with a session cookie, and the answers are checked against the table
- * below, which docs/architecture.md ("Who may do what") states for people. A route the table
+ * token of that role), with tokens narrowed to each scope, and with a session cookie, and the
+ * answers are checked against the table below, which docs/architecture.md ("Who may do what")
+ * states for people, and the scope table in src/hub/token-scopes.ts. A route either table
  * does not name fails the test, so a new route cannot ship without a decision.
  */
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createApiToken } from '../../src/hub/credentials.js';
 import { roles, type Role } from '../../src/hub/people.js';
+import { routeScopes, tokenScopes, type TokenScope } from '../../src/hub/token-scopes.js';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
 
@@ -90,9 +92,12 @@ const access: Record<string, Access> = {
   'PUT /api/v1/collectors/:id/config': 'administrator',
   'POST /api/v1/activation-tokens': 'administrator',
   'POST /api/v1/api-tokens': 'administrator',
+  'GET /api/v1/api-tokens': 'administrator',
+  'DELETE /api/v1/api-tokens/:id': 'administrator',
   'POST /api/v1/components/:id/revoke': 'administrator',
   'GET /api/v1/change-log': 'administrator',
   'GET /api/v1/change-log/verify': 'administrator',
+  'POST /api/v1/admin/backup': 'administrator',
   'PUT /api/v1/connector-id/settings': 'administrator',
   'POST /api/v1/connector-id/users/:number/reclaim': 'administrator',
   'POST /api/v1/connector-id/machines/:number/reclaim': 'administrator',
@@ -148,6 +153,18 @@ describe(`who may call each route (${storeKind} store)`, () => {
     );
   });
 
+  it('gives every route a role guards exactly one scope, and no scope to any other', () => {
+    const guarded = apiRoutes()
+      .map((route) => `${route.method} ${route.url}`)
+      .filter((key) => access[key] !== 'public' && access[key] !== 'sealed');
+    assert.deepEqual(guarded.filter((key) => !(key in routeScopes)).sort(), [], 'no scope');
+    assert.deepEqual(
+      Object.keys(routeScopes).filter((key) => !guarded.includes(key)),
+      [],
+      'scopes for routes that are not guarded by a role, or not served',
+    );
+  });
+
   it('asks nobody to sign in for public routes, and everyone else for the rest', async () => {
     for (const { method, url } of apiRoutes()) {
       const level = access[`${method} ${url}`]!;
@@ -179,6 +196,37 @@ describe(`who may call each route (${storeKind} store)`, () => {
       }
     });
   }
+
+  // A scoped token passes where its role allows the route AND the route's scope is listed.
+  const walkScoped = async (role: Role, scopes: TokenScope[]) => {
+    const { token } = await createApiToken(hub.context.store, { role, scopes, actor: 'test' });
+    for (const { method, url } of apiRoutes()) {
+      const level = access[`${method} ${url}`]!;
+      if (level === 'public' || level === 'sealed') continue;
+      const response = await call(method, url, { authorization: `Bearer ${token}` });
+      const roleAllows = rank[role] >= rank[level];
+      const scopeAllows = scopes.includes(routeScopes[`${method} ${url}`]!);
+      const what = `${role} token scoped to ${scopes.join('+')}: ${method} ${url}`;
+      if (roleAllows && scopeAllows) {
+        assert.ok(
+          ![401, 403].includes(response.status) && response.status < 500,
+          `${what} is allowed; got ${response.status}`,
+        );
+      } else {
+        assert.equal(response.status, 403, `${what} is refused`);
+        const body = (await response.json()) as { code: string };
+        assert.equal(body.code, roleAllows ? 'scope_missing' : 'forbidden', what);
+      }
+    }
+  };
+
+  it('lets an administrator token with one scope through exactly where that scope matches', async () => {
+    for (const scope of tokenScopes) await walkScoped('administrator', [scope]);
+  });
+
+  it('needs both the role and the scope for a viewer token with two scopes', async () => {
+    await walkScoped('viewer', ['read:network', 'admin:people']);
+  });
 
   it('refuses sealed routes to a person with a valid session', async () => {
     const cookie = await hub.signInAsAdmin();

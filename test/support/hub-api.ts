@@ -1,15 +1,10 @@
-/** Calls the hub's API as a signed-in person, as the web UI does (session cookie, CSRF header). */
+import { sessionCall } from './test-hub.js';
+
+/** Calls the hub's API as a signed-in person and reads the JSON answer. */
 export function hubApi(hubUrl: string, cookie: string) {
+  const call = sessionCall(hubUrl, cookie);
   return async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${hubUrl}${path}`, {
-      method,
-      headers: {
-        cookie,
-        'x-strata-request': '1',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const response = await call(method, path, body);
     return { status: response.status, body: (await response.json()) as Record<string, any> };
   };
 }

@@ -24,12 +24,30 @@ export interface TestHub extends RunningHub {
   cleanup(): Promise<void>;
 }
 
+/** A call to a hub's API as the person whose session cookie is given, JSON body optional. */
+export function sessionCall(url: string, cookie: string) {
+  return (method: string, path: string, body?: unknown) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: {
+        cookie,
+        'x-strata-request': '1',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+}
+
 /** The administrator's password once signInAsAdmin has replaced the first one. */
 export const testAdminPassword = 'the tests own administrator password';
 
-export async function startTestHub(options: Partial<HubOptions> = {}): Promise<TestHub> {
+/** `embedded`: on the embedded store whichever store is under test (for moving it elsewhere). */
+export async function startTestHub(
+  options: Partial<HubOptions> = {},
+  { embedded = false } = {},
+): Promise<TestHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'strata-hub-')));
-  const database = serverUrl ? await createTestDatabase() : null;
+  const database = serverUrl && !embedded ? await createTestDatabase() : null;
   if (!database) await seedEmbeddedStore(join(dataDir, 'store'));
 
   const logLines: Array<Record<string, unknown>> = [];

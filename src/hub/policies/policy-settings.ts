@@ -1,3 +1,5 @@
+import type { Queryable } from '../../store/store.js';
+
 /**
  * What a policy sets, as a JSON schema the API checks every policy against. A component
  * reads its policy from its certificate; a field a policy leaves out takes the component's
@@ -70,4 +72,23 @@ export const policySettingsSchema = {
   },
 } as const;
 
-export type PolicySettings = Record<string, unknown> & { callbackIntervalSeconds?: number };
+export type PolicySettings = Record<string, unknown> & {
+  callbackIntervalSeconds?: number;
+  collectors?: string[];
+};
+
+/**
+ * The ids in a policy's collector list that name no collector the hub knows (activated and
+ * not revoked), in the order given; empty when all are known.
+ */
+export async function unknownCollectors(db: Queryable, settings: PolicySettings) {
+  const listed = settings.collectors ?? [];
+  if (listed.length === 0) return [];
+  const rows = await db.query<{ id: string }>(
+    `SELECT id::text AS id FROM components
+     WHERE kind = 'collector' AND status = 'active' AND id::text = ANY($1)`,
+    [listed],
+  );
+  const known = new Set(rows.map((row) => row.id));
+  return listed.filter((id) => !known.has(id.toLowerCase()));
+}

@@ -1,13 +1,22 @@
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { writeBackup } from '../../store/backup-file.js';
+import { recordBackup } from '../store-admin.js';
 import { HttpError } from '../../shared/errors.js';
 import { createActivationToken } from '../activation-tokens.js';
 import { listChangeLog, maxListedEntries, verifyChangeLog } from '../change-log-audit.js';
 import { revokeComponent } from '../component-directory.js';
-import { createApiToken } from '../credentials.js';
+import {
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
+  type ApiTokenRequest,
+} from '../credentials.js';
+import { tokenScopes } from '../token-scopes.js';
 import { requireRole } from '../hub-auth.js';
 import type { HubContext } from '../hub-context.js';
 import { hubStatus, metricsText } from '../hub-status.js';
-import { roles, type Role } from '../people.js';
+import { roles } from '../people.js';
 
 const activationTokenSchema = {
   body: {
@@ -29,6 +38,13 @@ const apiTokenSchema = {
     required: ['role'],
     properties: {
       role: { enum: roles },
+      scopes: {
+        type: 'array',
+        uniqueItems: true,
+        maxItems: tokenScopes.length,
+        items: { enum: tokenScopes },
+        description: 'narrow the token to these route groups; none: all its role allows',
+      },
       label: { type: 'string', maxLength: 200 },
       expiresDays: { type: 'number', exclusiveMinimum: 0, maximum: 3_650 },
     },
@@ -74,8 +90,19 @@ export async function adminRoutes(app: FastifyInstance, hub: HubContext) {
   );
 
   app.post('/api/v1/api-tokens', { ...admin, schema: apiTokenSchema }, async (request) => {
-    const body = request.body as { role: Role; label?: string; expiresDays?: number };
+    const body = request.body as Omit<ApiTokenRequest, 'actor'>;
     return createApiToken(hub.store, { ...body, actor: request.caller!.actor });
+  });
+
+  app.get('/api/v1/api-tokens', admin, async () => ({ tokens: await listApiTokens(hub.store) }));
+
+  app.delete('/api/v1/api-tokens/:id', admin, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const known = /^[0-9a-f-]{36}$/.test(id);
+    if (!known || !(await revokeApiToken(hub.store, id, request.caller!.actor))) {
+      throw new HttpError(404, 'token_not_found', `no API token ${id} in use`);
+    }
+    return reply.code(204).send();
   });
 
   app.post('/api/v1/components/:id/revoke', admin, async (request, reply) => {
@@ -107,6 +134,25 @@ export async function adminRoutes(app: FastifyInstance, hub: HubContext) {
   });
 
   app.get('/api/v1/change-log/verify', admin, async () => verifyChangeLog(hub.store));
+
+  // The whole store as a backup file, streamed as it is read (see store/backup-file.ts).
+  app.post('/api/v1/admin/backup', admin, async (request, reply) => {
+    const actor = request.caller!.actor;
+    const body = new PassThrough();
+    const name = `strata-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.gz`;
+    writeBackup(hub.store, body)
+      .then((manifest) => recordBackup(hub.store, actor, manifest, name))
+      .catch((error: unknown) => {
+        // Cut the connection, so the reader sees a failed download rather than a short file
+        // ending normally, and the server does not wait on a response that will never end.
+        reply.raw.destroy();
+        hub.log.warn({ err: error, actor }, 'backup over the API not finished');
+      });
+    return reply
+      .type('application/gzip')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .send(body);
+  });
 
   app.get('/api/v1/status', viewer, async () => hubStatus(hub.store, hub));
 

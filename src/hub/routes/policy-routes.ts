@@ -10,7 +10,11 @@ import {
   type GroupRequest,
 } from '../policies/component-groups.js';
 import { checkComponentPolicy } from '../policies/policy-assignment.js';
-import { policySettingsSchema, type PolicySettings } from '../policies/policy-settings.js';
+import {
+  policySettingsSchema,
+  unknownCollectors,
+  type PolicySettings,
+} from '../policies/policy-settings.js';
 import {
   createPolicy,
   getPolicy,
@@ -74,6 +78,17 @@ export async function policyRoutes(app: FastifyInstance, hub: HubContext) {
     if (error instanceof GroupInvalid) throw new HttpError(400, error.code, error.message);
     throw error;
   };
+  // A collector list naming a collector the hub does not know would send agents nowhere.
+  const checkCollectors = async (settings: PolicySettings) => {
+    const unknown = await unknownCollectors(hub.store, settings);
+    if (unknown.length > 0) {
+      throw new HttpError(
+        400,
+        'unknown_collector',
+        `settings.collectors: no active collector has the id ${unknown.join(', ')}`,
+      );
+    }
+  };
 
   app.get('/api/v1/policies', viewer, async () => ({ policies: await listPolicies(hub.store) }));
 
@@ -91,6 +106,7 @@ export async function policyRoutes(app: FastifyInstance, hub: HubContext) {
 
   app.post('/api/v1/policies', { ...admin, schema: { body: policyBody } }, async (request) => {
     const body = request.body as { name: string; kind: PolicyKind; settings: PolicySettings };
+    await checkCollectors(body.settings);
     const created = await createPolicy(hub.store, body, request.caller!.actor).catch(refusal);
     return policyView(created);
   });
@@ -112,6 +128,7 @@ export async function policyRoutes(app: FastifyInstance, hub: HubContext) {
     async (request) => {
       const { id } = request.params as { id: string };
       const { settings } = request.body as { settings: PolicySettings };
+      await checkCollectors(settings);
       const updated = await updatePolicy(hub.store, id, settings, request.caller!.actor);
       if (!updated) throw new HttpError(404, 'policy_not_found', `no policy with id ${id}`);
       return policyView(updated);

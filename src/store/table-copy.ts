@@ -1,0 +1,164 @@
+import type { Queryable, Transaction } from './store.js';
+
+/**
+ * Reading and writing whole tables, the same way on both stores: what `strata admin store
+ * move`, backup and restore are made of.
+ */
+
+/** Heap pages read per slice of a table: 1,024 pages of 8 KiB, about 8 MiB of rows. */
+const slicePages = 1_024;
+
+/** A table of the store and the columns a copy carries, in the table's own order. */
+export interface TableShape {
+  name: string;
+  columns: string[];
+}
+
+/** Tables the copy leaves out: the migration ledger, which each store writes for itself. */
+const ownLedger = 'schema_migrations';
+
+/**
+ * Every table of the store's schema, each after the tables its foreign keys point to, so rows
+ * can be loaded in this order with every key already satisfied.
+ */
+export async function storeTables(db: Queryable): Promise<TableShape[]> {
+  const columns = await db.query<{ table_name: string; column_name: string }>(
+    `SELECT c.relname AS table_name, a.attname AS column_name
+     FROM pg_class c
+     JOIN pg_namespace n ON n.oid = c.relnamespace
+     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attgenerated = ''
+     ORDER BY c.relname, a.attnum`,
+  );
+  const references = await db.query<{ child: string; parent: string }>(
+    `SELECT DISTINCT child.relname AS child, parent.relname AS parent
+     FROM pg_constraint k
+     JOIN pg_class child ON child.oid = k.conrelid
+     JOIN pg_class parent ON parent.oid = k.confrelid
+     JOIN pg_namespace n ON n.oid = child.relnamespace
+     WHERE k.contype = 'f' AND n.nspname = current_schema() AND child.oid <> parent.oid`,
+  );
+
+  const shapes = new Map<string, TableShape>();
+  for (const row of columns) {
+    if (row.table_name === ownLedger) continue;
+    // Names go into statements unquoted: the schema uses plain lowercase identifiers only.
+    for (const name of [row.table_name, row.column_name]) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain identifier: ${name}`);
+    }
+    const shape = shapes.get(row.table_name) ?? { name: row.table_name, columns: [] };
+    shape.columns.push(row.column_name);
+    shapes.set(row.table_name, shape);
+  }
+  return dependencyOrder(shapes, references);
+}
+
+function dependencyOrder(
+  shapes: Map<string, TableShape>,
+  references: Array<{ child: string; parent: string }>,
+): TableShape[] {
+  const ordered: TableShape[] = [];
+  const placed = new Set<string>();
+  const visiting = new Set<string>();
+  const visit = (name: string) => {
+    if (placed.has(name) || !shapes.has(name)) return;
+    // A cycle of foreign keys cannot be loaded table by table; none exists in the schema.
+    if (visiting.has(name)) throw new Error(`foreign keys form a cycle through ${name}`);
+    visiting.add(name);
+    for (const { child, parent } of references) if (child === name) visit(parent);
+    visiting.delete(name);
+    placed.add(name);
+    ordered.push(shapes.get(name)!);
+  };
+  for (const name of [...shapes.keys()].sort()) visit(name);
+  return ordered;
+}
+
+/** Rows in each table, by name. */
+export async function rowCounts(db: Queryable, tables: readonly TableShape[]) {
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table.name}`);
+    counts[table.name] = row!.n;
+  }
+  return counts;
+}
+
+/** The tables that hold rows, with how many; empty when the store holds nothing. */
+export async function tablesWithRows(db: Queryable): Promise<Array<[string, number]>> {
+  const counts = await rowCounts(db, await storeTables(db));
+  return Object.entries(counts).filter(([, rows]) => rows > 0);
+}
+
+/** The newest migration applied to the store; 0 when it has never been migrated. */
+export async function schemaVersion(db: Queryable): Promise<number> {
+  const [ledger] = await db.query<{ present: boolean }>(
+    `SELECT to_regclass('${ownLedger}') IS NOT NULL AS present`,
+  );
+  if (!ledger?.present) return 0;
+  const [row] = await db.query<{ version: number | null }>(
+    `SELECT max(version) AS version FROM ${ownLedger}`,
+  );
+  return row?.version ?? 0;
+}
+
+/**
+ * Reads a table in slices of heap pages and hands each slice, in COPY text format, to `take`;
+ * returns the rows read. Run it in a REPEATABLE READ transaction for a consistent picture.
+ */
+export async function copyTableOut(
+  tx: Transaction,
+  table: TableShape,
+  take: (text: string) => Promise<void>,
+): Promise<number> {
+  const [size] = await tx.query<{ pages: number }>(
+    `SELECT ceil(pg_relation_size('${table.name}') /
+       current_setting('block_size')::numeric)::int AS pages`,
+  );
+  const list = table.columns.join(', ');
+  let rows = 0;
+  // A range of ctids is read by a TID range scan: each slice costs its own pages only.
+  for (let page = 0; page < size!.pages; page += slicePages) {
+    const text = await tx.copyOut(
+      `SELECT ${list} FROM ${table.name}
+       WHERE ctid >= '(${page},0)'::tid AND ctid < '(${page + slicePages},0)'::tid`,
+    );
+    if (text.length === 0) continue;
+    rows += countLines(text);
+    await take(text);
+  }
+  return rows;
+}
+
+/** Rows in a piece of COPY text: one per line, since line breaks in values are escaped. */
+export function countLines(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
+}
+
+/**
+ * Sets every sequence behind a serial column past the largest value its column holds, so
+ * rows added after a load do not collide with loaded ones.
+ */
+export async function resetSequences(tx: Queryable): Promise<void> {
+  const serials = await tx.query<{ table_name: string; column_name: string; sequence: string }>(
+    `SELECT table_name, column_name,
+       pg_get_serial_sequence(quote_ident(table_name), column_name) AS sequence
+     FROM information_schema.columns
+     WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'`,
+  );
+  for (const { table_name, column_name, sequence } of serials) {
+    if (!sequence) continue;
+    await tx.query(
+      `SELECT setval($1, coalesce((SELECT max(${column_name}) FROM ${table_name}), 0) + 1, false)`,
+      [sequence],
+    );
+  }
+}
+
+/** Empties every table, serial counters too; for a restore that replaces a store. */
+export async function emptyTables(tx: Queryable, tables: readonly TableShape[]): Promise<void> {
+  if (tables.length === 0) return;
+  await tx.query(`TRUNCATE ${tables.map((table) => table.name).join(', ')} RESTART IDENTITY`);
+}
