@@ -8,7 +8,13 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { ConfigError } from '../shared/errors.js';
 import type { Store, Transaction } from './store.js';
 import { readSnapshot, type TableProgress } from './store-copy.js';
-import { copyTableOut, schemaVersion, storeTables, type TableShape } from './table-copy.js';
+import {
+  copyTableOut,
+  schemaVersion,
+  startLoading,
+  storeTables,
+  type TableShape,
+} from './table-copy.js';
 
 /**
  * A whole-store backup in one gzip'd text file, written and read as a stream:
@@ -229,7 +235,8 @@ export async function loadBackup(
       if (!there || missing.length > 0) {
         throw new BackupRefused(`this store has no place for ${name}: ${missing.join(', ')}`);
       }
-      table = { name: there.name, columns: wanted };
+      table = { name: there.name, columns: wanted, sources: there.sources };
+      await startLoading(tx, table);
       rows = 0;
     } else if (line === endOfTable) {
       await flush();

@@ -6,6 +6,7 @@ import {
   rowCounts,
   resetSequences,
   schemaVersion,
+  startLoading,
   storeTables,
   type TableShape,
 } from './table-copy.js';
@@ -72,6 +73,7 @@ export async function copyStoreRows(
     target.transaction(async (writer) => {
       const expected: Record<string, number> = {};
       for (const table of tables) {
+        await startLoading(writer, table);
         const copied = await copyTableOut(reader, table, (text) =>
           writer.copyFrom(table.name, table.columns, text),
         );

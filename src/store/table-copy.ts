@@ -8,10 +8,29 @@ import type { Queryable, Transaction } from './store.js';
 /** Heap pages read per slice of a table: 1,024 pages of 8 KiB, about 8 MiB of rows. */
 const slicePages = 1_024;
 
-/** A table of the store and the columns a copy carries, in the table's own order. */
+/**
+ * A table of the store and the columns a copy carries, in the table's own order. A table
+ * partitioned by day is one table here: its rows are read from each of its partitions
+ * (`sources`) and loaded through the table itself, which files them by day on the target
+ * (days without a partition there wait in its DEFAULT partition for the maintainer).
+ */
 export interface TableShape {
   name: string;
   columns: string[];
+  /** What holds the rows: the table itself, or a partitioned table's partitions. */
+  sources: string[];
+}
+
+/**
+ * Tables that triggers fill as other tables are loaded (the roll-ups' note of hours to build).
+ * They are loaded last, and what the load's own triggers wrote into them is removed first, so
+ * they end exactly as in the source.
+ */
+const triggerFilledTables = new Set(['rollup_changes']);
+
+/** Prepares a table for its rows: empties a trigger-filled one of what the load wrote. */
+export async function startLoading(tx: Queryable, table: TableShape): Promise<void> {
+  if (triggerFilledTables.has(table.name)) await tx.query(`DELETE FROM ${table.name}`);
 }
 
 /** Tables the copy leaves out: the migration ledger, which each store writes for itself. */
@@ -27,8 +46,18 @@ export async function storeTables(db: Queryable): Promise<TableShape[]> {
      FROM pg_class c
      JOIN pg_namespace n ON n.oid = c.relnamespace
      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attgenerated = ''
+     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+       AND a.attgenerated = ''
      ORDER BY c.relname, a.attnum`,
+  );
+  const partitions = await db.query<{ parent: string; child: string }>(
+    `SELECT parent.relname AS parent, child.relname AS child
+     FROM pg_inherits i
+     JOIN pg_class parent ON parent.oid = i.inhparent
+     JOIN pg_class child ON child.oid = i.inhrelid
+     JOIN pg_namespace n ON n.oid = parent.relnamespace
+     WHERE n.nspname = current_schema() AND parent.relkind = 'p'
+     ORDER BY 1, 2`,
   );
   const references = await db.query<{ child: string; parent: string }>(
     `SELECT DISTINCT child.relname AS child, parent.relname AS parent
@@ -46,11 +75,26 @@ export async function storeTables(db: Queryable): Promise<TableShape[]> {
     for (const name of [row.table_name, row.column_name]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain identifier: ${name}`);
     }
-    const shape = shapes.get(row.table_name) ?? { name: row.table_name, columns: [] };
+    const shape = shapes.get(row.table_name) ?? {
+      name: row.table_name,
+      columns: [],
+      sources: [row.table_name],
+    };
     shape.columns.push(row.column_name);
     shapes.set(row.table_name, shape);
   }
-  return dependencyOrder(shapes, references);
+  for (const { parent, child } of partitions) {
+    const shape = shapes.get(parent);
+    if (!shape) continue;
+    if (!/^[a-z_][a-z0-9_]*$/.test(child)) throw new Error(`not a plain identifier: ${child}`);
+    if (shape.sources[0] === parent) shape.sources = [];
+    shape.sources.push(child);
+  }
+  const ordered = dependencyOrder(shapes, references);
+  return [
+    ...ordered.filter((table) => !triggerFilledTables.has(table.name)),
+    ...ordered.filter((table) => triggerFilledTables.has(table.name)),
+  ];
 }
 
 function dependencyOrder(
@@ -111,21 +155,23 @@ export async function copyTableOut(
   table: TableShape,
   take: (text: string) => Promise<void>,
 ): Promise<number> {
-  const [size] = await tx.query<{ pages: number }>(
-    `SELECT ceil(pg_relation_size('${table.name}') /
-       current_setting('block_size')::numeric)::int AS pages`,
-  );
   const list = table.columns.join(', ');
   let rows = 0;
-  // A range of ctids is read by a TID range scan: each slice costs its own pages only.
-  for (let page = 0; page < size!.pages; page += slicePages) {
-    const text = await tx.copyOut(
-      `SELECT ${list} FROM ${table.name}
-       WHERE ctid >= '(${page},0)'::tid AND ctid < '(${page + slicePages},0)'::tid`,
+  for (const source of table.sources) {
+    const [size] = await tx.query<{ pages: number }>(
+      `SELECT ceil(pg_relation_size('${source}') /
+         current_setting('block_size')::numeric)::int AS pages`,
     );
-    if (text.length === 0) continue;
-    rows += countLines(text);
-    await take(text);
+    // A range of ctids is read by a TID range scan: each slice costs its own pages only.
+    for (let page = 0; page < size!.pages; page += slicePages) {
+      const text = await tx.copyOut(
+        `SELECT ${list} FROM ${source}
+         WHERE ctid >= '(${page},0)'::tid AND ctid < '(${page + slicePages},0)'::tid`,
+      );
+      if (text.length === 0) continue;
+      rows += countLines(text);
+      await take(text);
+    }
   }
   return rows;
 }

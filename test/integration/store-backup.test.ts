@@ -24,7 +24,9 @@ import { openPostgresStore } from '../../src/store/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
 import { allRows } from '../support/store-rows.js';
 import { sessionCall, startTestHub, testAdminPassword, type TestHub } from '../support/test-hub.js';
-import { storeKind } from '../support/test-store.js';
+import { addTestComponent, storeKind } from '../support/test-store.js';
+import { storeCallbacks } from '../../src/intake/store-callbacks.js';
+import { realisticCallback, realisticRows } from '../support/realistic-callback.js';
 
 describe(`backup and restore of the whole store (${storeKind} store)`, () => {
   let hub: TestHub;
@@ -74,7 +76,22 @@ describe(`backup and restore of the whole store (${storeKind} store)`, () => {
       body: JSON.stringify({ name: 'back\\slash\tand tab', role: 'viewer' }),
     });
     assert.equal(person.status, 200);
+    // Time series in day partitions too: they go into the backup through their tables.
+    const agentId = await addTestComponent(hub.context.store, 'agent', 'desk-backup');
+    await storeCallbacks(
+      hub.context.store,
+      [0, 2].map((daysAgo) => ({
+        agentId,
+        callback: realisticCallback('desk-backup', new Date(Date.now() - daysAgo * 86_400_000)),
+      })),
+    );
+    await hub.context.jobs.runJobNow('partition-maintenance');
+    const [filed] = await hub.context.store.query<{ n: number }>(
+      "SELECT count(*)::integer AS n FROM pg_class WHERE relname LIKE 'process_samples_p%'",
+    );
+    assert.ok(filed!.n > 0, 'day partitions exist');
     rowsBefore = await allRows(hub.context.store);
+    assert.equal(rowsBefore.process_samples!.length, 2 * realisticRows.process_samples);
 
     const response = await fetch(`${hub.url}/api/v1/admin/backup`, {
       method: 'POST',
