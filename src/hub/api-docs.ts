@@ -114,6 +114,9 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
   'GET /api/v1/network/applications': ['network', 'viewer', 'Flows per application'],
   'GET /api/v1/network/protocols': ['network', 'viewer', 'Flows per protocol'],
   'GET /api/v1/network/destinations': ['network', 'viewer', 'Flows per destination'],
+  'GET /api/v1/saved-filters': ['saved filters', 'viewer', "The caller's saved filters"],
+  'POST /api/v1/saved-filters': ['saved filters', 'viewer', 'Save a filter under a name'],
+  'DELETE /api/v1/saved-filters/:id': ['saved filters', 'viewer', 'Remove a saved filter'],
 };
 
 /** The routes the table describes, as `METHOD url`; a test holds it to the routes served. */

@@ -20,6 +20,7 @@ import { networkRoutes } from './routes/network-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { releaseRoutes } from './routes/release-routes.js';
+import { savedFilterRoutes } from './routes/saved-filter-routes.js';
 import { findWebAssets, notBuiltPage } from './web-assets.js';
 
 /** How long a caller is asked to wait while the hub's store is away: 30 seconds. */
@@ -115,6 +116,7 @@ export async function buildHubServer(
   await app.register((scope) => networkRoutes(scope, hub));
   await app.register((scope) => policyRoutes(scope, hub));
   await app.register((scope) => releaseRoutes(scope, hub));
+  await app.register((scope) => savedFilterRoutes(scope, hub));
   await registerWebUi(app);
   return { app, routes };
 }

@@ -13,7 +13,7 @@ import { verifyCertificate } from '../../src/protocol/certificate-authority.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { sampleCallback } from '../support/sample-callback.js';
 import { issueToken, startTestCollector, type TestCollector } from '../support/test-collector.js';
-import { startTestHub, type TestHub } from '../support/test-hub.js';
+import { sessionFetch, startTestHub, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
 
 interface PolicyBody {
@@ -45,15 +45,7 @@ describe(`policies from the hub (${storeKind} store)`, () => {
   });
 
   const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${hub.url}${path}`, {
-      method,
-      headers: {
-        cookie,
-        'x-strata-request': '1',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const response = await sessionFetch(hub.url, cookie, method, path, body);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   const policies = async () =>

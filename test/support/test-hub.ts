@@ -90,3 +90,22 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     },
   };
 }
+
+/** A request as the web UI makes it: the session cookie, the state-change header, JSON. */
+export function sessionFetch(
+  hubUrl: string,
+  cookie: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Response> {
+  return fetch(`${hubUrl}${path}`, {
+    method,
+    headers: {
+      cookie,
+      'x-strata-request': '1',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
