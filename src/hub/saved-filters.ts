@@ -3,22 +3,12 @@
  * a person keeps on the hub and applies to any list. Each belongs to the actor who saved it.
  */
 import { randomUUID } from 'node:crypto';
+import type { SavedFilter } from '../protocol/saved-filter.js';
 import type { Store } from '../store/store.js';
 import { recordChange } from './change-log.js';
 
 /** Most filters one owner may keep; 200. */
 export const maxSavedFiltersPerOwner = 200;
-
-/** A saved filter as the API shows it. */
-export interface SavedFilter {
-  id: string;
-  name: string;
-  /** The list it was saved from, or null; it applies to any list. */
-  list: string | null;
-  /** Query parameters as the list API takes them, such as `{ q: 'excel', sort: 'cpu' }`. */
-  params: Record<string, string>;
-  createdAt: string;
-}
 
 interface SavedFilterRow {
   id: string;

@@ -4,15 +4,31 @@ import { requireRole } from '../hub-auth.js';
 import type { HubContext } from '../hub-context.js';
 import { getMachine, listMachines } from '../machine-queries.js';
 
+const historyQuery = {
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      from: { type: 'string', format: 'date-time' },
+      to: { type: 'string', format: 'date-time' },
+    },
+  },
+} as const;
+
 /** Read-only machine API for the UI and for programs. */
 export async function machineRoutes(app: FastifyInstance, hub: HubContext) {
   const viewer = { preValidation: requireRole(hub, 'viewer') };
 
   app.get('/api/v1/machines', viewer, async () => ({ machines: await listMachines(hub.store) }));
 
-  app.get('/api/v1/machines/:id', viewer, async (request) => {
+  app.get('/api/v1/machines/:id', { ...viewer, schema: historyQuery }, async (request) => {
     const { id } = request.params as { id: string };
-    const machine = await getMachine(hub.store, id);
+    const { from, to } = request.query as { from?: string; to?: string };
+    if ((from === undefined) !== (to === undefined) || (from && to && from >= to)) {
+      throw new HttpError(400, 'bad_range', 'give both from and to, from before to');
+    }
+    const range = from && to ? { from: new Date(from), to: new Date(to) } : undefined;
+    const machine = await getMachine(hub.store, id, range);
     if (!machine) throw new HttpError(404, 'machine_not_found', `no machine with id ${id}`);
     return machine;
   });

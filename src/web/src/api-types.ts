@@ -11,6 +11,8 @@ export type {
   ProcessSample,
 } from '../../protocol/callback-schema';
 export type { MachineSample };
+/** A named inspector filter kept on the hub (`/saved-filters`). */
+export type { SavedFilter } from '../../protocol/saved-filter';
 
 export interface SessionUser {
   name: string;
@@ -102,4 +104,79 @@ export interface ConnectorMachineNumber {
 export interface ConnectorNumbersBody {
   users: ConnectorUserNumber[];
   machines: ConnectorMachineNumber[];
+}
+
+/** One column of a list, as `GET /lists/:list` describes it. */
+export interface ListColumn {
+  key: string;
+  label: string;
+  type: 'text' | 'number' | 'bytes' | 'percent' | 'time' | 'duration';
+}
+
+/** One page of a list. `nextCursor` is null on the last page. */
+export interface ListPage {
+  list: string;
+  columns: ListColumn[];
+  rows: Array<Record<string, unknown>>;
+  nextCursor: string | null;
+  total: number | null;
+}
+
+/** What `GET /lists` says of one list: its columns, the fields it filters on, its sorts. */
+export interface ListDescription {
+  list: string;
+  label?: string;
+  columns: ListColumn[];
+  filters: Array<string | { key: string; label?: string }>;
+  sortFields?: string[];
+  sorts?: string[];
+}
+
+/** A collector as `GET /collectors` lists it. */
+export interface CollectorSummary {
+  id: string;
+  name: string;
+  state: string;
+  intakeUrl: string | null;
+  version: string;
+  reportedAt: string | null;
+  configVersion: number;
+  appliedConfigVersion: number | null;
+  queue: { records?: number; bytes?: number; [key: string]: unknown } | null;
+}
+
+/** A person who may sign in (`GET /people`). */
+export interface PersonSummary {
+  id: string;
+  name: string;
+  role: string;
+  mustChangePassword: boolean;
+  createdAt?: string;
+}
+
+/** One change-log entry (`GET /change-log`). */
+export interface ChangeLogEntry {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: Record<string, unknown>;
+}
+
+/** A policy (`GET /policies`); settings are those the hub's policy schema allows. */
+export interface PolicySummary {
+  id: string;
+  name: string;
+  kind: 'agent' | 'collector';
+  version: number;
+  isDefault?: boolean;
+  settings: { callbackIntervalSeconds?: number; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** An activation token as issued; the secret is shown once. */
+export interface IssuedActivationToken {
+  token: string;
+  [key: string]: unknown;
 }

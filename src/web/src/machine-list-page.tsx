@@ -1,6 +1,6 @@
 /**
- * Every machine whose agent has called in, refreshed every 15 seconds, or, before the first
- * one, how to add one.
+ * Every machine whose agent has called in with its latest figures, refreshed every 15
+ * seconds, or, before the first one, how to add one. Shown on the Overview.
  */
 import { useEffect } from 'react';
 import { api } from './api';
@@ -30,7 +30,7 @@ export function MachineListPage({ onSessionLost }: MachineListPageProps) {
   return (
     <section aria-labelledby="machines-heading">
       <div className="page-title">
-        <h1 id="machines-heading">Machines</h1>
+        <h2 id="machines-heading">Machines, latest figures</h2>
         <RefreshStatus polled={polled} />
       </div>
       {sorted === null ? null : sorted.length === 0 ? (
