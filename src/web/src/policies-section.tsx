@@ -94,8 +94,6 @@ function IntervalForm({ policy, onChanged }: { policy: PolicySummary; onChanged:
       <input
         type="number"
         aria-label={`Callback interval of ${policy.name} in seconds`}
-        min={MIN_INTERVAL_SECONDS}
-        max={MAX_INTERVAL_SECONDS}
         placeholder="default"
         value={seconds}
         onChange={(event) => setSeconds(event.target.value)}
