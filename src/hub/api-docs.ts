@@ -117,6 +117,10 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
   'GET /api/v1/saved-filters': ['saved filters', 'viewer', "The caller's saved filters"],
   'POST /api/v1/saved-filters': ['saved filters', 'viewer', 'Save a filter under a name'],
   'DELETE /api/v1/saved-filters/:id': ['saved filters', 'viewer', 'Remove a saved filter'],
+  'GET /api/v1/lists': ['lists', 'viewer', 'Every list with its columns, filters and sorts'],
+  'GET /api/v1/lists/:list': ['lists', 'viewer', 'A page of a list: filtered, sorted, keyset'],
+  'GET /api/v1/lists/:list/export': ['lists', 'viewer', 'A whole list as CSV, JSON or NDJSON'],
+  'GET /api/v1/search': ['lists', 'viewer', 'Users, machines, applications, processes by name'],
 };
 
 /** The routes the table describes, as `METHOD url`; a test holds it to the routes served. */

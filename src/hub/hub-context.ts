@@ -24,6 +24,14 @@ export interface AgentPolicy {
 /** Agents' questions for a newer release, and release bundles sent to them. */
 export type ReleaseCounters = { releaseChecks: number; releaseBundlesServed: number };
 
+/** List exports: started, read to the end, stopped early (client gone, store failed), rows. */
+export type ExportCounters = {
+  exportsStarted: number;
+  exportsCompleted: number;
+  exportsStopped: number;
+  exportRows: number;
+};
+
 /** What every part of a running hub shares. */
 export interface HubContext {
   store: Store;
@@ -35,7 +43,8 @@ export interface HubContext {
   /** The hub's clock, injected so tests can move it (certificate expiry, session ends). */
   nowMillis: () => number;
   counters: { callbacksStored: number; callbacksDuplicate: number } & SignInCounters &
-    ReleaseCounters;
+    ReleaseCounters &
+    ExportCounters;
   /** Limits password checks at once and locks out repeated failures. */
   signInGuard: SignInGuard;
   /** Most active collectors; activating one more is refused with `collector_limit`. */

@@ -15,6 +15,7 @@ import { adminRoutes } from './routes/admin-routes.js';
 import { collectorRoutes } from './routes/collector-routes.js';
 import { componentRoutes } from './routes/component-routes.js';
 import { connectorIdRoutes } from './routes/connector-id-routes.js';
+import { listRoutes } from './routes/list-routes.js';
 import { machineRoutes } from './routes/machine-routes.js';
 import { networkRoutes } from './routes/network-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
@@ -117,6 +118,7 @@ export async function buildHubServer(
   await app.register((scope) => policyRoutes(scope, hub));
   await app.register((scope) => releaseRoutes(scope, hub));
   await app.register((scope) => savedFilterRoutes(scope, hub));
+  await app.register((scope) => listRoutes(scope, hub));
   await registerWebUi(app);
   return { app, routes };
 }

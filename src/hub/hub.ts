@@ -103,6 +103,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       signInBusy: 0,
       releaseChecks: 0,
       releaseBundlesServed: 0,
+      exportsStarted: 0,
+      exportsCompleted: 0,
+      exportsStopped: 0,
+      exportRows: 0,
     };
     const context: HubContext = {
       store: opened,

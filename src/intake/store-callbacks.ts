@@ -4,6 +4,7 @@ import { callbackRows } from './callback-rows.js';
 import type { ReceivedCallback } from './callback-tables.js';
 import { updateInventory } from './inventory-updates.js';
 import { machinesOfAgents, updateLatest } from './machine-updates.js';
+import { recordNames } from './name-updates.js';
 import { upsertUsers } from './user-updates.js';
 
 export type { ReceivedCallback } from './callback-tables.js';
@@ -73,6 +74,7 @@ async function storeInTransaction(
   await updateLatest(tx, fresh, machines);
   await upsertUsers(tx, fresh, machines);
   await updateInventory(tx, fresh, machines);
+  await recordNames(tx, fresh, machines);
   const agents = [...new Set(fresh.map((item) => item.agentId))].sort();
   await tx.query('UPDATE components SET last_seen_at = now() WHERE id = ANY($1::uuid[])', [agents]);
   return { stored: fresh.length, duplicates: batch.length - fresh.length, rows, callbacks };

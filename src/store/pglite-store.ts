@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { copyStatement } from './copy-text.js';
 import type { SqlParam, Store, Transaction } from './store.js';
 
@@ -9,7 +10,8 @@ import type { SqlParam, Store, Transaction } from './store.js';
  */
 export async function openPgliteStore(dataDir: string): Promise<Store> {
   await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  // Trigram indexes make searching for part of a name an index look-up (see migration 0019).
+  const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   return new PgliteStore(db, dataDir);
 }
 

@@ -71,6 +71,10 @@ const access: Record<string, Access> = {
   'GET /api/v1/network/applications': 'viewer',
   'GET /api/v1/network/protocols': 'viewer',
   'GET /api/v1/network/destinations': 'viewer',
+  'GET /api/v1/lists': 'viewer',
+  'GET /api/v1/lists/:list': 'viewer',
+  'GET /api/v1/lists/:list/export': 'viewer',
+  'GET /api/v1/search': 'viewer',
   'PUT /api/v1/collectors/:id/config': 'administrator',
   'POST /api/v1/activation-tokens': 'administrator',
   'POST /api/v1/api-tokens': 'administrator',
@@ -110,7 +114,7 @@ describe(`who may call each route (${storeKind} store)`, () => {
   });
 
   const call = (method: string, url: string, headers: Record<string, string> = {}) => {
-    const path = url.replace(':id', randomUUID()).replace(':number', '1');
+    const path = url.replace(':id', randomUUID()).replace(':number', '1').replace(':list', 'machines');
     const hasBody = method === 'POST' || method === 'PUT';
     return fetch(`${hub.url}${path}`, {
       method,
