@@ -111,6 +111,8 @@ export interface ListColumn {
   key: string;
   label: string;
   type: 'text' | 'number' | 'bytes' | 'percent' | 'time' | 'duration';
+  /** The detail page the cell leads to; the row carries its key (`machineId`, ...). */
+  link?: 'machine' | 'user' | 'application';
 }
 
 /** One page of a list. `nextCursor` is null on the last page. */
@@ -122,14 +124,16 @@ export interface ListPage {
   total: number | null;
 }
 
-/** What `GET /lists` says of one list: its columns, the fields it filters on, its sorts. */
+/** What `GET /lists` says of one list: columns, filter fields, sortable fields. */
 export interface ListDescription {
-  list: string;
-  label?: string;
+  name: string;
+  label: string;
+  /** Whether the list takes `from` and `to`; lists of things (machines, users) do not. */
+  timeRange: boolean;
   columns: ListColumn[];
-  filters: Array<string | { key: string; label?: string }>;
-  sortFields?: string[];
-  sorts?: string[];
+  filters: Array<{ field: string; label?: string; kind: string; values?: string[] }>;
+  sorts: string[];
+  defaultSort: { field: string; order: 'asc' | 'desc' };
 }
 
 /** A collector as `GET /collectors` lists it. */

@@ -21,6 +21,7 @@ import type {
   SessionBody,
 } from './api-types';
 import { queryString } from './query-string';
+import type { SearchBody } from './search-hits';
 
 export type ApiResult<T> =
   { kind: 'ok'; value: T } | { kind: 'error'; status: number; code: string; message: string };
@@ -95,7 +96,7 @@ export const api = {
   listPage: (list: string, params: URLSearchParams) =>
     request<ListPage>('GET', `/lists/${encodeURIComponent(list)}${queryString(params)}`),
   search: (q: string, limit: number) =>
-    request<unknown>('GET', `/search${queryString({ q, limit: String(limit) })}`),
+    request<SearchBody>('GET', `/search${queryString({ q, limit: String(limit) })}`),
   listSavedFilters: () => request<{ filters: SavedFilter[] }>('GET', '/saved-filters'),
   saveFilter: (filter: { name: string; list: string; params: Record<string, string> }) =>
     request<SavedFilter>('POST', '/saved-filters', filter),

@@ -92,7 +92,7 @@ export function UserPage(props: { name: string; route: Route; onSessionLost: () 
   );
 }
 
-/** An application: the processes that run it and the machines they run on. */
+/** An application: where it runs and who runs it, over the range. */
 export function ApplicationPage(props: { name: string; route: Route; onSessionLost: () => void }) {
   const application = props.name;
   return (
@@ -103,8 +103,8 @@ export function ApplicationPage(props: { name: string; route: Route; onSessionLo
       route={props.route}
       onSessionLost={props.onSessionLost}
       related={[
+        { list: 'applications', title: 'Use', prefix: 'a.', fixed: { application } },
         { list: 'processes', title: 'Processes', prefix: 'p.', fixed: { application } },
-        { list: 'users', title: 'Users', prefix: 'u.', fixed: { application } },
       ]}
     />
   );
@@ -112,49 +112,52 @@ export function ApplicationPage(props: { name: string; route: Route; onSessionLo
 
 interface ProcessPageProps {
   machine: string;
-  name: string;
+  pid: string;
   route: Route;
   onSessionLost: () => void;
 }
 
-/** A process on one machine: its samples and its connections. */
-export function ProcessPage({ machine, name, route, onSessionLost }: ProcessPageProps) {
-  const fixed = { machine, process: name };
+/** One process (by id) on one machine: its connections, and its samples. */
+export function ProcessPage({ machine, pid, route, onSessionLost }: ProcessPageProps) {
+  const application = route.params.get('name');
+  const samples: Record<string, string> =
+    application === null ? { machine } : { machine, application };
   return (
     <DetailPage
       kind="Process"
-      name={name}
+      name={application === null ? pid : `${application} (${pid})`}
       back={{ list: 'processes' }}
       route={route}
       onSessionLost={onSessionLost}
       related={[
-        { list: 'connections', title: 'Connections', prefix: 'c.', fixed },
-        { list: 'processes', title: 'Samples', prefix: 'p.', fixed },
+        { list: 'connections', title: 'Connections', prefix: 'c.', fixed: { machine, pid } },
+        { list: 'processes', title: 'Samples', prefix: 'p.', fixed: samples },
       ]}
     >
       <p>
-        On <a href={hashFor(['machines', machine])}>this machine</a>.
+        On <a href={hashFor(['machines', machine])}>its machine</a>.
       </p>
     </DetailPage>
   );
 }
 
-/** A destination: the connections to it, and from which processes and machines. */
+/** A destination: the connections to it, from which processes and machines. */
 export function DestinationPage(props: {
   address: string;
   route: Route;
   onSessionLost: () => void;
 }) {
-  const destination = props.address;
+  const address = props.address;
   return (
     <DetailPage
       kind="Destination"
-      name={destination}
+      name={address}
       back={{ list: 'destinations' }}
       route={props.route}
       onSessionLost={props.onSessionLost}
       related={[
-        { list: 'connections', title: 'Connections to it', prefix: 'c.', fixed: { destination } },
+        { list: 'destinations', title: 'Ports', prefix: 'd.', fixed: { address } },
+        { list: 'connections', title: 'Connections to it', prefix: 'c.', fixed: { address } },
       ]}
     />
   );

@@ -1,9 +1,10 @@
 /**
- * Where a list cell leads: a host name to its machine, a user to their page, a process to
- * its connections, a destination to who talks to it. Detail pages show their related lists
- * filtered by the list API's field filters named here (`machine`, `user`, `process`,
- * `application`, `destination`).
+ * Where a list cell leads. Columns the hub marks with a link go to that machine, user or
+ * application; a process id goes to that process on its machine, a remote address to that
+ * destination. Detail pages show their related lists filtered by the list API's fields
+ * (`machine`, `user`, `application`, `pid`, `address`).
  */
+import type { ListColumn } from './api-types';
 import { hashFor } from './use-hash-route';
 
 type Row = Record<string, unknown>;
@@ -15,40 +16,36 @@ const text = (value: unknown): string | null =>
       ? String(value)
       : null;
 
-/** The machine id a row names: `machineId` on most lists, `id` on the machine list. */
-function machineIdOf(list: string, row: Row): string | null {
-  return text(row.machineId) ?? text(row.machine_id) ?? (list === 'machines' ? text(row.id) : null);
-}
-
-/** A row's main name for the lists keyed by one (users, applications, destinations). */
-const nameOf = (row: Row, ...keys: string[]) => keys.map((key) => text(row[key])).find(Boolean);
+/** The machine a row's machine cell names: `lastMachineId` beside `lastMachine`, else `machineId`. */
+const machineIdOf = (column: string, row: Row) => text(row[`${column}Id`]) ?? text(row.machineId);
 
 /** The page a cell links to, or null when it is plain text. */
-export function cellLink(list: string, column: string, row: Row): string | null {
-  const value = text(row[column]);
+export function cellLink(list: string, column: ListColumn, row: Row): string | null {
+  const value = text(row[column.key]);
   if (value === null) return null;
-  const machineId = machineIdOf(list, row);
 
-  switch (column) {
-    case 'hostname':
-    case 'machine':
-      return machineId === null ? null : hashFor(['machines', machineId]);
+  switch (column.link) {
+    case 'machine': {
+      const id = machineIdOf(column.key, row);
+      return id === null ? null : hashFor(['machines', id]);
+    }
     case 'user':
-    case 'account':
       return hashFor(['users', value]);
     case 'application':
       return hashFor(['applications', value]);
-    case 'process':
-      return machineId === null ? null : hashFor(['processes', machineId, value]);
-    case 'destination':
-      return hashFor(['destinations', value]);
   }
-  if (column !== 'name' && column !== 'address') return null;
-  if (list === 'users') return hashFor(['users', nameOf(row, 'name', 'user') ?? value]);
-  if (list === 'applications') return hashFor(['applications', value]);
-  if (list === 'destinations') return hashFor(['destinations', value]);
-  if (list === 'processes' && machineId !== null) {
-    return hashFor(['processes', machineId, value]);
+  const machineId = text(row.machineId);
+  if (column.key === 'pid' && machineId !== null) {
+    const application = text(row.application);
+    return processHash(machineId, value, application);
+  }
+  if (column.key === 'remoteAddress' || (list === 'destinations' && column.key === 'address')) {
+    return hashFor(['destinations', value]);
   }
   return null;
+}
+
+/** One process on one machine; `application` names it on its page when known. */
+export function processHash(machineId: string, pid: string, application: string | null) {
+  return hashFor(['processes', machineId, pid], application === null ? {} : { name: application });
 }

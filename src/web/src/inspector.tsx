@@ -3,13 +3,14 @@
  * Enter on) a column header, server-side pages by cursor, cells formatted by column type,
  * export of the filtered list, and saved filters. All of it lives in the address.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, exportUrl } from './api';
 import { LoadError } from './api-state';
-import type { ListColumn, ListDescription, ListPage } from './api-types';
+import type { ApiResult } from './api';
+import type { ListColumn, ListPage } from './api-types';
 import { cellLink } from './drill-links';
 import { formatCell, viewerTimeZone } from './format';
-import { describeList, filterFields } from './list-catalog';
+import { filterFields, useListDescription } from './list-catalog';
 import { apiParams, readInspectorState, stateChange, type InspectorState } from './inspector-state';
 import { SavedFilterBar } from './saved-filter-bar';
 import { rangeQuery, type TimeRange } from './time-range';
@@ -18,6 +19,15 @@ import { useApiCall } from './use-api-call';
 
 /** Rows per page; the hub pages on its side, so a big site never sends a whole list. */
 export const PAGE_SIZE = 50;
+
+/** Number columns that identify rather than count (`pid`, `remotePort`). */
+const IDENTIFIER_KEY = /(^pid|port)$/i;
+
+/** Stands in for a page until the list's description is in; never shown as an error. */
+const waiting: ApiResult<ListPage> = {
+  kind: 'ok',
+  value: { list: '', columns: [], rows: [], nextCursor: null, total: null },
+};
 
 interface InspectorProps {
   list: string;
@@ -35,8 +45,10 @@ interface InspectorProps {
 export function Inspector(props: InspectorProps) {
   const { list, title, route, prefix = '', fixed = {}, range, onSessionLost } = props;
   const state = readInspectorState(route.params, prefix);
+  const { ready, description } = useListDescription(list);
   const params = apiParams(state, fixed);
-  if (range !== undefined) {
+  // Lists of things (machines, users) take no time range; the hub refuses one.
+  if (range !== undefined && description?.timeRange !== false) {
     const { from, to } = rangeQuery(range);
     params.set('from', from);
     params.set('to', to);
@@ -44,12 +56,13 @@ export function Inspector(props: InspectorProps) {
   const exportParams = new URLSearchParams(params);
   params.set('limit', String(PAGE_SIZE));
 
-  const key = `${list}?${params.toString()}`;
-  const page = useApiCall(() => api.listPage(list, params), key, onSessionLost);
-  const [description, setDescription] = useState<ListDescription | null>(null);
-  useEffect(() => {
-    void describeList(list).then(setDescription);
-  }, [list]);
+  // The page waits for the description, which says whether the list takes a time range.
+  const key = ready ? `${list}?${params.toString()}` : '';
+  const page = useApiCall(
+    async () => (ready ? api.listPage(list, params) : waiting),
+    key,
+    onSessionLost,
+  );
 
   const go = (next: Partial<InspectorState>) => {
     const merged = { ...state, after: '', ...next };
@@ -59,7 +72,13 @@ export function Inspector(props: InspectorProps) {
   };
 
   const headingId = `${prefix || 'main'}-${list}-heading`.replace(/\W/g, '-');
-  const columns = page.value?.columns ?? description?.columns ?? [];
+  const shown = ready ? page.value : null;
+  const columns = shown?.columns.length ? shown.columns : (description?.columns ?? []);
+  // With no sort chosen the hub uses the list's default; the header shows which that is.
+  const sorting =
+    state.sort === '' && description !== null
+      ? { ...state, sort: description.defaultSort.field, order: description.defaultSort.order }
+      : state;
   const hasTimes = columns.some((column) => column.type === 'time');
 
   return (
@@ -93,15 +112,16 @@ export function Inspector(props: InspectorProps) {
         list={list}
         title={title}
         columns={columns}
-        page={page.value}
-        loading={page.loading}
-        state={state}
+        page={shown}
+        loading={page.loading || !ready}
+        state={sorting}
+        sortable={description?.sorts ?? null}
         onSort={(sort, order) => go({ sort, order })}
       />
       <div className="inspector-footer">
         {hasTimes && <span>Times in {viewerTimeZone}.</span>}
         <Pager
-          page={page.value}
+          page={shown}
           loading={page.loading}
           after={state.after}
           onFirst={() => go({})}
@@ -210,10 +230,13 @@ interface ResultTableProps {
   page: ListPage | null;
   loading: boolean;
   state: InspectorState;
+  /** Fields the hub sorts by; null when unknown, and then every header offers to sort. */
+  sortable: string[] | null;
   onSort: (sort: string, order: 'asc' | 'desc') => void;
 }
 
-function ResultTable({ list, title, columns, page, loading, state, onSort }: ResultTableProps) {
+function ResultTable(props: ResultTableProps) {
+  const { list, title, columns, page, loading, state, sortable, onSort } = props;
   if (page === null) {
     return loading ? (
       <p role="status" className="empty-state">
@@ -239,7 +262,13 @@ function ResultTable({ list, title, columns, page, loading, state, onSort }: Res
       <thead>
         <tr>
           {columns.map((column) => (
-            <SortHeader key={column.key} column={column} state={state} onSort={onSort} />
+            <SortHeader
+              key={column.key}
+              column={column}
+              state={state}
+              canSort={sortable === null || sortable.includes(column.key)}
+              onSort={onSort}
+            />
           ))}
         </tr>
       </thead>
@@ -259,13 +288,21 @@ function ResultTable({ list, title, columns, page, loading, state, onSort }: Res
 function SortHeader(props: {
   column: ListColumn;
   state: InspectorState;
+  canSort: boolean;
   onSort: (sort: string, order: 'asc' | 'desc') => void;
 }) {
-  const { column, state, onSort } = props;
+  const { column, state, canSort, onSort } = props;
   const sorted = state.sort === column.key;
   const ariaSort = sorted ? (state.order === 'asc' ? 'ascending' : 'descending') : 'none';
   const next = sorted && state.order === 'asc' ? 'desc' : 'asc';
   const numeric = column.type !== 'text' && column.type !== 'time';
+  if (!canSort) {
+    return (
+      <th scope="col" className={numeric ? 'num' : undefined}>
+        {column.label}
+      </th>
+    );
+  }
   return (
     <th scope="col" aria-sort={ariaSort} className={numeric ? 'num' : undefined}>
       {/* A button, so the header sorts from the keyboard (Tab, then Enter or Space) too. */}
@@ -286,8 +323,10 @@ function Cell({
   column: ListColumn;
   row: Record<string, unknown>;
 }) {
-  const text = formatCell(column.type, row[column.key]);
-  const link = cellLink(list, column.key, row);
+  // Process ids and ports are names more than amounts: no thousands separator.
+  const type = column.type === 'number' && IDENTIFIER_KEY.test(column.key) ? 'text' : column.type;
+  const text = formatCell(type, row[column.key]);
+  const link = cellLink(list, column, row);
   const numeric = column.type !== 'text' && column.type !== 'time';
   return (
     <td className={numeric ? 'num' : undefined}>

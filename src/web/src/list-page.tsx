@@ -3,6 +3,7 @@
  * inspector over the list API.
  */
 import { Inspector } from './inspector';
+import { useListDescription } from './list-catalog';
 import { TimeRangePicker } from './time-range-picker';
 import { useTimeRange } from './time-range';
 import type { ListName, Route } from './use-hash-route';
@@ -26,11 +27,14 @@ interface ListPageProps {
 
 export function ListPage({ list, route, onSessionLost }: ListPageProps) {
   const range = useTimeRange(route.params);
+  const { description } = useListDescription(list);
   return (
     <article aria-labelledby="list-page-heading">
       <div className="page-title">
         <h1 id="list-page-heading">{LIST_TITLES[list]}</h1>
-        <TimeRangePicker key={route.params.get('range') ?? ''} route={route} range={range} />
+        {description?.timeRange === true && (
+          <TimeRangePicker key={route.params.get('range') ?? ''} route={route} range={range} />
+        )}
       </div>
       <Inspector
         key={list}

@@ -84,9 +84,9 @@ function RoutedPage({ route, user, session }: RoutedPageProps) {
     case 'process':
       return (
         <ProcessPage
-          key={`${route.machine} ${route.name}`}
+          key={`${route.machine} ${route.pid}`}
           machine={route.machine}
-          name={route.name}
+          pid={route.pid}
           route={route}
           onSessionLost={lost}
         />

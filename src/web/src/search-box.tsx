@@ -14,10 +14,10 @@ const SEARCH_LIMIT = 8;
 const TYPING_PAUSE_MILLIS = 200;
 
 const KIND_LABELS = {
-  users: 'User',
-  machines: 'Machine',
-  applications: 'Application',
-  processes: 'Process',
+  user: 'User',
+  machine: 'Machine',
+  application: 'Application',
+  process: 'Process',
 } as const;
 
 export function SearchBox() {

@@ -36,7 +36,7 @@ export type Route = (
   | { page: 'machine'; id: string }
   | { page: 'user'; name: string }
   | { page: 'application'; name: string }
-  | { page: 'process'; machine: string; name: string }
+  | { page: 'process'; machine: string; pid: string }
   | { page: 'destination'; address: string }
   | { page: 'admin'; section: AdminSection }
   | { page: 'password' }
@@ -78,7 +78,7 @@ function routeOf(parts: string[], path: string): Bare<Route> {
     if (first === 'admin' && isAdminSection(second)) return { page: 'admin', section: second };
   }
   if (parts.length === 3 && first === 'processes' && second !== undefined && third !== undefined) {
-    return { page: 'process', machine: second, name: third };
+    return { page: 'process', machine: second, pid: third };
   }
   return { page: 'not-found', path };
 }
