@@ -134,6 +134,7 @@ export function adminCommand(): Command {
     ),
   );
 
+  admin.addCommand(timeZoneCommand());
   admin.addCommand(changeLogCommand());
   admin.addCommand(agentReleaseCommand());
   admin.addCommand(policyCommand());
@@ -146,6 +147,28 @@ export function adminCommand(): Command {
       ),
   );
   return admin;
+}
+
+function timeZoneCommand(): Command {
+  return new Command('time-zone')
+    .description("the site's time zone: where roll-up days, weeks, months and years begin")
+    .addCommand(
+      storeCommand('show')
+        .description('print the time zone (UTC unless set)')
+        .action(async (flags: Flags) =>
+          print(await runConsoleOperation(resolveSettings(flags), 'time-zone-show', {})),
+        ),
+    )
+    .addCommand(
+      storeCommand('set')
+        .description('set it; roll-ups built before keep the boundaries they had')
+        .argument('<zone>', 'an IANA name, such as Europe/Berlin or UTC')
+        .action(async (zone: string, flags: Flags) =>
+          print(
+            await runConsoleOperation(resolveSettings(flags), 'time-zone-set', { timeZone: zone }),
+          ),
+        ),
+    );
 }
 
 function changeLogCommand(): Command {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../shared/errors.js';
+import { ConfigError, HttpError } from '../shared/errors.js';
 import type { Store } from '../store/store.js';
 import { createActivationToken, type ActivationTokenRequest } from './activation-tokens.js';
 import { listChangeLog, verifyChangeLog, type ChangeLogFilter } from './change-log-audit.js';
@@ -7,6 +7,7 @@ import { createApiToken, type ApiTokenRequest } from './credentials.js';
 import { hubStatus } from './hub-status.js';
 import { createPerson, resetPassword, type Role } from './people.js';
 import { exportPolicies, importPolicies } from './policies/policy-transfer.js';
+import { readSiteTimeZone, setSiteTimeZone } from './rollups/site-time-zone.js';
 
 /**
  * What `strata admin` can do at a shell on the hub, over the store directly or through a
@@ -25,6 +26,12 @@ export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: 
       return { name: args.name, password };
     },
     status: () => hubStatus(store),
+    'time-zone-show': async () => ({ timeZone: await readSiteTimeZone(store) }),
+    'time-zone-set': (args: { timeZone: string }) =>
+      setSiteTimeZone(store, args.timeZone, 'console').catch((error: unknown) => {
+        if (error instanceof HttpError) throw new ConfigError(error.message);
+        throw error;
+      }),
     'person-create': async (args: { name: string; role: Role }) => {
       const created = await createPerson(store, { ...args, actor: 'console' });
       if (!created) throw new ConfigError(`someone is named ${args.name} already`);

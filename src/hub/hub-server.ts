@@ -16,6 +16,7 @@ import { collectorRoutes } from './routes/collector-routes.js';
 import { componentRoutes } from './routes/component-routes.js';
 import { connectorIdRoutes } from './routes/connector-id-routes.js';
 import { listRoutes } from './routes/list-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { machineRoutes } from './routes/machine-routes.js';
 import { networkRoutes } from './routes/network-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
@@ -119,6 +120,7 @@ export async function buildHubServer(
   await app.register((scope) => releaseRoutes(scope, hub));
   await app.register((scope) => savedFilterRoutes(scope, hub));
   await app.register((scope) => listRoutes(scope, hub));
+  await app.register((scope) => dashboardRoutes(scope, hub));
   await registerWebUi(app);
   return { app, routes };
 }

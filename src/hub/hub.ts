@@ -20,6 +20,7 @@ import { loadHubIdentity } from './hub-identity.js';
 import { buildHubServer, type HubRoute } from './hub-server.js';
 import { ensureDefaultPolicies } from './policies/policy-store.js';
 import { ensureFirstAdministrator } from './people.js';
+import { startRollupSchedule, type RollupSchedule } from './rollups/rollup-schedule.js';
 import { SignInGuard } from './sign-in-guard.js';
 import { ensureDataDir } from '../shared/data-dir.js';
 
@@ -45,6 +46,8 @@ export interface HubOptions {
   agentUpdates?: Pick<AgentPolicy, 'autoUpdate' | 'updateCheckSeconds'>;
   logger?: Logger;
   nowMillis?: () => number;
+  /** How often roll-ups run, in milliseconds (default an hour); 0 turns the timer off. */
+  rollupIntervalMillis?: number;
 }
 
 export interface RunningHub {
@@ -143,6 +146,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       'hub started',
     );
 
+    // Not yet on a job runner: the lead moves this timer onto the hub's jobs.
+    const rollups: RollupSchedule | null =
+      options.rollupIntervalMillis === 0
+        ? null
+        : startRollupSchedule({
+            store: opened,
+            log: log.child({ component: 'rollups' }),
+            nowMillis,
+            intervalMillis: options.rollupIntervalMillis,
+          });
     const running = { app, control, store: opened };
     return {
       url,
@@ -150,6 +163,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       firstAdministrator,
       routes: built.routes,
       async close() {
+        await rollups?.stop();
         await running.control.close();
         await running.app.close();
         await running.store.close();

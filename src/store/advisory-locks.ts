@@ -11,4 +11,6 @@ export const advisoryLocks = {
   changeLogChain: 7_401_223,
   /** Machine number claims take turns, so one fingerprint never gets two numbers. */
   machineNumberClaims: 7_401_404,
+  /** Roll-up builds take turns, so two hubs never build the same period at once. */
+  rollups: 7_401_501,
 } as const;
