@@ -184,3 +184,37 @@ export interface IssuedActivationToken {
   token: string;
   [key: string]: unknown;
 }
+
+/** Experience bands, best first. */
+export type Band = 'Good' | 'Fair' | 'Poor';
+
+/** `GET /dashboard/overview`: counts, freshness and the latest scored day's bands. */
+export interface DashboardOverview {
+  machines: { total: number; reporting: number };
+  users: { total: number; active: number };
+  collectors: { total: number; reporting: number };
+  freshness: { latestCallbackAt: string | null; latestRolledUpDay: string | null };
+  scores: { day: string | null } & Record<Band, number>;
+}
+
+/** `GET /dashboard/worst-machines`. */
+export interface WorstMachines {
+  day: string | null;
+  machines: Array<{
+    machineId: string;
+    hostname: string;
+    score: number;
+    band: Band;
+    pulledDownBy: string[];
+  }>;
+}
+
+/** `GET /dashboard/top-applications`. */
+export interface TopApplications {
+  applications: Array<{ application: string; meanCpuPercent: number; maxCpuPercent: number }>;
+}
+
+/** `GET /dashboard/network-latency`. */
+export interface NetworkLatency {
+  groups: Array<{ groupId: string; name: string; flows: number; p95Millis: number }>;
+}

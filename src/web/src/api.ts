@@ -8,6 +8,10 @@ import type {
   ChangeLogEntry,
   CollectorSummary,
   ConnectorMachineNumber,
+  DashboardOverview,
+  NetworkLatency,
+  TopApplications,
+  WorstMachines,
   ConnectorSettings,
   ConnectorUserNumber,
   MachineBody,
@@ -101,6 +105,11 @@ export const api = {
   saveFilter: (filter: { name: string; list: string; params: Record<string, string> }) =>
     request<SavedFilter>('POST', '/saved-filters', filter),
   deleteSavedFilter: (id: string) => request<void>('DELETE', `/saved-filters/${id}`),
+  dashboardOverview: () => request<DashboardOverview>('GET', '/dashboard/overview'),
+  worstMachines: () => request<WorstMachines>('GET', '/dashboard/worst-machines?limit=10'),
+  topApplications: () =>
+    request<TopApplications>('GET', '/dashboard/top-applications?days=7&limit=10'),
+  networkLatency: () => request<NetworkLatency>('GET', '/dashboard/network-latency?days=7'),
   listCollectors: () => request<{ collectors: CollectorSummary[] }>('GET', '/collectors'),
   listPeople: () => request<{ people: PersonSummary[] }>('GET', '/people'),
   /** Adds a person; the answer carries the first password, shown once. */
