@@ -38,6 +38,7 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
   'POST /api/v1/people': ['people', 'administrator', 'Add a person with a role'],
   'GET /api/v1/machines': ['machines', 'viewer', 'Machines with their latest figures'],
   'GET /api/v1/machines/:id': ['machines', 'viewer', 'One machine, latest sample and history'],
+  'GET /api/v1/users/:account/history': ['machines', 'viewer', "A user's CPU and memory"],
   'GET /api/v1/status': ['hub', 'viewer', 'Counts, intake and refusals by reason'],
   'GET /metrics': ['hub', 'viewer', 'The same figures for Prometheus'],
   'GET /api/v1/collectors': ['collectors', 'viewer', 'Collectors, their state and queues'],

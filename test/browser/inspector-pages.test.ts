@@ -119,6 +119,15 @@ describe(`the inspectors in Chromium (${storeKind} store)`, () => {
       .getByRole('img', { name: /Logon time over \d+ points/ })
       .waitFor();
     await table('Applications used').locator('tbody tr').first().waitFor();
+    // 4 callbacks from desk-01 in the last day, each point the sum over the user's processes.
+    await page
+      .getByRole('region', { name: 'CPU history' })
+      .getByRole('img', { name: /CPU over 4 points/ })
+      .waitFor();
+    await page
+      .getByRole('region', { name: 'Memory history' })
+      .getByRole('img', { name: /Memory used over 4 points/ })
+      .waitFor();
     ui.errors.assertNone("on a user's page");
     await ui.screenshot('user');
 

@@ -58,6 +58,7 @@ const access: Record<string, Access> = {
   'GET /api/v1/people': 'administrator',
   'POST /api/v1/people': 'administrator',
   'GET /api/v1/machines/:id': 'viewer',
+  'GET /api/v1/users/:account/history': 'viewer',
   'GET /api/v1/status': 'viewer',
   'GET /metrics': 'viewer',
   'GET /api/v1/collectors': 'viewer',

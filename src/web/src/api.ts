@@ -95,6 +95,12 @@ export const api = {
   /** One machine; with a range, its history covers that range (`from`, `to` ISO times). */
   getMachine: (id: string, range?: { from: string; to: string }) =>
     request<MachineBody>('GET', `/machines/${encodeURIComponent(id)}${queryString(range)}`),
+  /** A user's CPU and memory over a range, summed over their processes per callback. */
+  userHistory: (account: string, range: { from: string; to: string }) =>
+    request<{ history: Array<{ at: string; cpuPercent: number; memoryRssBytes: number }> }>(
+      'GET',
+      `/users/${encodeURIComponent(account)}/history${queryString(range)}`,
+    ),
   describeLists: () => request<{ lists: ListDescription[] }>('GET', '/lists'),
   /** One page of a list; `params` are the list API's (q, sort, order, after, filters). */
   listPage: (list: string, params: URLSearchParams) =>

@@ -7,10 +7,16 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { Inspector } from './inspector';
 import { LIST_TITLES } from './list-page';
 import { TimeRangePicker } from './time-range-picker';
-import { useTimeRange } from './time-range';
+import { rangeQuery, useTimeRange, type TimeRange } from './time-range';
+import { api } from './api';
+import { LoadError } from './api-state';
+import { useApiCall } from './use-api-call';
 import { hashFor, type ListName, type Route } from './use-hash-route';
 
 const SeriesChart = lazy(() => import('./series-chart'));
+const TimeSeriesChart = lazy(() =>
+  import('./series-chart').then((module) => ({ default: module.TimeSeriesChart })),
+);
 
 /** One related list on a detail page. */
 interface Related {
@@ -31,10 +37,12 @@ interface DetailPageProps {
   chart?: { list: ListName; fixed: Record<string, string>; title: string };
   onSessionLost: () => void;
   children?: ReactNode;
+  /** Drawn under the heading, given the page's range (a user's CPU and memory). */
+  top?: (range: TimeRange) => ReactNode;
 }
 
 export function DetailPage(props: DetailPageProps) {
-  const { kind, name, back, route, related, chart, onSessionLost, children } = props;
+  const { kind, name, back, route, related, chart, onSessionLost, children, top } = props;
   const range = useTimeRange(route.params);
   return (
     <article aria-labelledby="detail-heading">
@@ -48,6 +56,7 @@ export function DetailPage(props: DetailPageProps) {
         <TimeRangePicker key={route.params.get('range') ?? ''} route={route} range={range} />
       </div>
       {children}
+      {top?.(range)}
       {chart !== undefined && (
         <section aria-label={chart.title}>
           <h2>{chart.title}</h2>
@@ -83,6 +92,7 @@ export function UserPage(props: { name: string; route: Route; onSessionLost: () 
       route={props.route}
       onSessionLost={props.onSessionLost}
       chart={{ list: 'logons', fixed: { user }, title: 'Logon durations' }}
+      top={(range) => <UserCharts account={user} range={range} />}
       related={[
         { list: 'machines', title: 'Machines used', prefix: 'm.', fixed: { user } },
         { list: 'logons', title: 'Logons', prefix: 'l.', fixed: { user } },
@@ -160,5 +170,52 @@ export function DestinationPage(props: {
         { list: 'connections', title: 'Connections to it', prefix: 'c.', fixed: { address } },
       ]}
     />
+  );
+}
+
+/** A user's CPU and memory over the range: their processes summed per callback. */
+function UserCharts({ account, range }: { account: string; range: TimeRange }) {
+  const query = rangeQuery(range);
+  const call = useApiCall(
+    () => api.userHistory(account, query),
+    `${account} ${query.from} ${query.to}`,
+  );
+  const history = call.value?.history ?? [];
+  const points = (pick: (point: (typeof history)[number]) => number) =>
+    history.map((point): [number, number | null] => [Date.parse(point.at), pick(point)]);
+  return (
+    <>
+      <LoadError call={call} what="CPU and memory" />
+      {(['CPU', 'Memory'] as const).map((figure) => (
+        <section key={figure} aria-label={`${figure} history`}>
+          <h2>{figure} history</h2>
+          {call.value === null ? (
+            <div className="chart-placeholder" />
+          ) : (
+            <Suspense fallback={<div className="chart-placeholder" />}>
+              <TimeSeriesChart
+                range={range}
+                label={figure === 'CPU' ? 'CPU use' : 'Memory use'}
+                series={[
+                  figure === 'CPU'
+                    ? {
+                        name: 'CPU',
+                        unit: 'percent',
+                        color: '#2563eb',
+                        points: points((p) => p.cpuPercent),
+                      }
+                    : {
+                        name: 'Memory used',
+                        unit: 'bytes',
+                        color: '#7c3aed',
+                        points: points((p) => p.memoryRssBytes),
+                      },
+                ]}
+              />
+            </Suspense>
+          )}
+        </section>
+      ))}
+    </>
   );
 }

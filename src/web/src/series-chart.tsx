@@ -87,7 +87,10 @@ function chartOption(series: Series[], range: TimeRange): echarts.EChartsCoreOpt
     yAxis: units.map((unit) => ({
       type: 'value',
       min: 0,
-      ...(unit === 'percent' ? { max: 100 } : {}),
+      // Percentages fill 0 to 100, unless a sum over processes goes past it.
+      ...(unit === 'percent'
+        ? { max: (extent: { max: number }) => Math.max(100, extent.max) }
+        : {}),
       axisLabel: { formatter: (value: number) => FORMATTERS[unit](value) },
     })),
     series: series.map((one) => ({
