@@ -45,6 +45,13 @@ describe(`the inspectors in Chromium (${storeKind} store)`, () => {
       ui.errors.assertNone(`on ${name}`);
       await ui.screenshot(`list-${name.toLowerCase()}`);
     }
+    await nav().getByRole('link', { name: 'Applications', exact: true }).click();
+    await table('Applications').getByRole('link', { name: 'excel', exact: true }).click();
+    await heading(/excel/).waitFor();
+    await table('Processes').locator('tbody tr').first().waitFor();
+    ui.errors.assertNone("on an application's page");
+    await ui.screenshot('application');
+
     const machines = await ui.page.request.get(`${ui.site.hub.url}/api/v1/lists/machines`);
     assert.equal(((await machines.json()) as { rows: unknown[] }).rows.length, 3);
   });
