@@ -254,34 +254,36 @@ function ResultTable(props: ResultTableProps) {
     );
   }
   return (
-    <table
-      aria-label={title}
-      aria-busy={loading}
-      className={loading ? 'data-table loading' : 'data-table'}
-    >
-      <thead>
-        <tr>
-          {columns.map((column) => (
-            <SortHeader
-              key={column.key}
-              column={column}
-              state={state}
-              canSort={sortable === null || sortable.includes(column.key)}
-              onSort={onSort}
-            />
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {page.rows.map((row, index) => (
-          <tr key={index}>
+    <div className="table-scroll">
+      <table
+        aria-label={title}
+        aria-busy={loading}
+        className={loading ? 'data-table loading' : 'data-table'}
+      >
+        <thead>
+          <tr>
             {columns.map((column) => (
-              <Cell key={column.key} list={list} column={column} row={row} />
+              <SortHeader
+                key={column.key}
+                column={column}
+                state={state}
+                canSort={sortable === null || sortable.includes(column.key)}
+                onSort={onSort}
+              />
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {page.rows.map((row, index) => (
+            <tr key={index}>
+              {columns.map((column) => (
+                <Cell key={column.key} list={list} column={column} row={row} />
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -329,7 +331,8 @@ function Cell({
   const link = cellLink(list, column, row);
   const numeric = column.type !== 'text' && column.type !== 'time';
   return (
-    <td className={numeric ? 'num' : undefined}>
+    // Long text (command lines) is cut to one line; the whole of it is in the tooltip.
+    <td className={numeric ? 'num' : undefined} title={text.length > 40 ? text : undefined}>
       {link === null ? text : <a href={link}>{text}</a>}
     </td>
   );
