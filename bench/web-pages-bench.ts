@@ -59,16 +59,11 @@ try {
   };
 
   const month = `from=${new Date(now - 30 * 24 * HOUR_MILLIS).toISOString()}&to=${new Date(now + 60_000).toISOString()}`;
-  for (const list of [
-    'machines',
-    'users',
-    'applications',
-    'processes',
-    'logons',
-    'connections',
-    'destinations',
-  ]) {
-    const ranged = ['machines', 'users'].includes(list) ? '' : `&${month}`;
+  const { lists } = (await get('/api/v1/lists')) as {
+    lists: Array<{ name: string; timeRange: boolean }>;
+  };
+  for (const { name: list, timeRange } of lists) {
+    const ranged = timeRange ? `&${month}` : '';
     const first = await time(`list ${list}, first page`, `/api/v1/lists/${list}?limit=50${ranged}`);
     if (typeof first.nextCursor === 'string') {
       await time(

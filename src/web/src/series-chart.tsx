@@ -149,10 +149,12 @@ export default function ListSeriesChart({ list, fixed, range, title }: ListSerie
   }
   const points = rows
     .map((row): [number, number | null] => {
-      const value = Number(row[measure.key]);
+      const raw = row[measure.key];
+      const value = raw === null || raw === undefined || raw === '' ? NaN : Number(raw);
       return [Date.parse(String(row[time.key])), Number.isFinite(value) ? value : null];
     })
-    .filter(([at]) => !Number.isNaN(at))
+    // Rows without the figure (a logoff has no logon time) are events, not gaps: left out.
+    .filter(([at, value]) => !Number.isNaN(at) && value !== null)
     .sort((a, b) => a[0] - b[0]);
   const unit: SeriesUnit = measure.type === 'duration' ? 'duration' : 'percent';
   return (
