@@ -1,40 +1,70 @@
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../store/store.js';
 import type { ReceivedCallback } from './callback-tables.js';
 
 /** How stale a name's last_seen may grow before intake rewrites its row: an hour. */
 const lastSeenSlackSeconds = 3_600;
+/** Most machines whose names one process remembers as written: 100,000 (a few MB). */
+const maxRememberedMachines = 100_000;
+
+interface NameSighting {
+  kind: 'process' | 'application';
+  name: string;
+  machineId: string;
+  at: string;
+}
+
+/**
+ * What this process last wrote to the names dictionary for each machine: a digest of the
+ * machine's names and when. A machine reporting the same names again within the hour is left
+ * out of the statement altogether, which is the usual case: desktops run the same programs
+ * callback after callback.
+ */
+export class WrittenNames {
+  private readonly machines = new Map<string, { digest: string; atMillis: number }>();
+
+  isFresh(machineId: string, digest: string, nowMillis: number): boolean {
+    const seen = this.machines.get(machineId);
+    return seen?.digest === digest && nowMillis - seen.atMillis < lastSeenSlackSeconds * 1_000;
+  }
+
+  remember(machineId: string, digest: string, nowMillis: number): void {
+    if (this.machines.size >= maxRememberedMachines) this.machines.clear();
+    this.machines.set(machineId, { digest, atMillis: nowMillis });
+  }
+}
 
 /**
  * Keeps the names dictionary search reads (known_names, known_name_machines) up to date with
- * one statement per batch. Pairs and names already known, and seen within the hour, are
- * filtered out before any write, so the usual batch locks and writes nothing there and
- * writers draining at once do not queue on popular names like a browser's.
+ * at most one statement per batch. Pairs and names already known, and seen within the hour,
+ * are filtered out before any write, so a usual batch locks and writes nothing there and
+ * writers draining at once do not queue on popular names like a browser's. Returns what to
+ * remember once the transaction has committed.
  */
 export async function recordNames(
   tx: Queryable,
   fresh: readonly ReceivedCallback[],
   machines: Map<string, string>,
-): Promise<void> {
-  const seen = new Map<string, { kind: string; name: string; machineId: string; at: string }>();
-  const note = (kind: string, name: string, machineId: string, at: string) => {
-    const key = `${kind}\u0001${name}\u0001${machineId}`;
-    const before = seen.get(key);
-    if (!before || Date.parse(before.at) < Date.parse(at))
-      seen.set(key, { kind, name, machineId, at });
-  };
-  for (const { agentId, callback } of fresh) {
-    const machineId = machines.get(agentId)!;
-    for (const process of callback.processes)
-      note('process', process.name, machineId, callback.sampledAt);
-    for (const event of callback.applicationEvents ?? [])
-      note('application', event.application, machineId, event.at);
-    for (const group of callback.usage?.byApplication ?? [])
-      note('application', group.key, machineId, callback.sampledAt);
+  written: WrittenNames,
+  nowMillis: number,
+): Promise<() => void> {
+  const byMachine = sightingsByMachine(fresh, machines);
+  const rows: NameSighting[] = [];
+  const digests: Array<[string, string]> = [];
+  for (const [machineId, sightings] of byMachine) {
+    const names = [...sightings.keys()].sort();
+    const digest = createHash('sha1').update(names.join('\u0002')).digest('base64');
+    if (written.isFresh(machineId, digest, nowMillis)) continue;
+    digests.push([machineId, digest]);
+    for (const name of names) rows.push(sightings.get(name)!);
   }
-  if (seen.size === 0) return;
+  const remember = () => {
+    for (const [machineId, digest] of digests) written.remember(machineId, digest, nowMillis);
+  };
+  if (rows.length === 0) return remember;
 
   // Sorted, so writers adding the same new names lock them in the same order.
-  const rows = [...seen.keys()].sort().map((key) => seen.get(key)!);
+  rows.sort((a, b) => compare(a.kind, b.kind) || compare(a.name, b.name));
   await tx.query(
     `WITH incoming AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::timestamptz[])
@@ -74,4 +104,33 @@ export async function recordNames(
       lastSeenSlackSeconds,
     ],
   );
+  return remember;
 }
+
+/** Per machine, its process and application names in the batch, each with its latest time. */
+function sightingsByMachine(
+  fresh: readonly ReceivedCallback[],
+  machines: Map<string, string>,
+): Map<string, Map<string, NameSighting>> {
+  const byMachine = new Map<string, Map<string, NameSighting>>();
+  const note = (kind: NameSighting['kind'], name: string, machineId: string, at: string) => {
+    let sightings = byMachine.get(machineId);
+    if (!sightings) byMachine.set(machineId, (sightings = new Map()));
+    const key = `${kind}\u0001${name}`;
+    const before = sightings.get(key);
+    if (!before || Date.parse(before.at) < Date.parse(at))
+      sightings.set(key, { kind, name, machineId, at });
+  };
+  for (const { agentId, callback } of fresh) {
+    const machineId = machines.get(agentId)!;
+    for (const process of callback.processes)
+      note('process', process.name, machineId, callback.sampledAt);
+    for (const event of callback.applicationEvents ?? [])
+      note('application', event.application, machineId, event.at);
+    for (const group of callback.usage?.byApplication ?? [])
+      note('application', group.key, machineId, callback.sampledAt);
+  }
+  return byMachine;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -4,13 +4,16 @@ import { callbackRows } from './callback-rows.js';
 import type { ReceivedCallback } from './callback-tables.js';
 import { updateInventory } from './inventory-updates.js';
 import { machinesOfAgents, updateLatest } from './machine-updates.js';
-import { recordNames } from './name-updates.js';
+import { recordNames, WrittenNames } from './name-updates.js';
 import { upsertUsers } from './user-updates.js';
 
 export type { ReceivedCallback } from './callback-tables.js';
 
 /** How often a batch that lost a race with another writer is tried again at once: 5 times. */
 const maxConflictRetries = 5;
+
+// What each store's intake in this process last wrote to the names dictionary, per machine.
+const writtenNames = new WeakMap<Store, WrittenNames>();
 
 /** What became of one batch: per callback, stored now or already there. */
 export interface BatchOutcome {
@@ -32,9 +35,15 @@ export async function storeCallbacks(
   batch: readonly ReceivedCallback[],
   nowMillis: () => number = Date.now,
 ): Promise<BatchOutcome> {
+  let written = writtenNames.get(store);
+  if (!written) writtenNames.set(store, (written = new WrittenNames()));
   for (let attempt = 0; ; attempt++) {
     try {
-      return await store.transaction((tx) => storeInTransaction(tx, batch, nowMillis()));
+      const { outcome, afterCommit } = await store.transaction((tx) =>
+        storeInTransaction(tx, batch, nowMillis(), written),
+      );
+      afterCommit();
+      return outcome;
     } catch (error) {
       // Two writers that took the same callback (a pair of collectors, or an agent that
       // resent after a timeout) race on its key; the loser finds it stored on the next try.
@@ -47,8 +56,12 @@ async function storeInTransaction(
   tx: Transaction,
   batch: readonly ReceivedCallback[],
   nowMillis: number,
-): Promise<BatchOutcome> {
-  if (batch.length === 0) return { stored: 0, duplicates: 0, rows: 0, callbacks: [] };
+  written: WrittenNames,
+): Promise<{ outcome: BatchOutcome; afterCommit: () => void }> {
+  const nothing = () => undefined;
+  if (batch.length === 0) {
+    return { outcome: { stored: 0, duplicates: 0, rows: 0, callbacks: [] }, afterCommit: nothing };
+  }
   const machines = await machinesOfAgents(tx, batch);
   const known = await tx.query<{ callback_id: string }>(
     'SELECT callback_id FROM callbacks WHERE callback_id = ANY($1::uuid[])',
@@ -64,7 +77,12 @@ async function storeInTransaction(
     if (status === 'stored') fresh.push(item);
     seen.add(callbackId);
   }
-  if (fresh.length === 0) return { stored: 0, duplicates: batch.length, rows: 0, callbacks };
+  if (fresh.length === 0) {
+    return {
+      outcome: { stored: 0, duplicates: batch.length, rows: 0, callbacks },
+      afterCommit: nothing,
+    };
+  }
 
   let rows = 0;
   for (const table of callbackRows(fresh, (agentId) => machines.get(agentId)!, nowMillis)) {
@@ -74,8 +92,15 @@ async function storeInTransaction(
   await updateLatest(tx, fresh, machines);
   await upsertUsers(tx, fresh, machines);
   await updateInventory(tx, fresh, machines);
-  await recordNames(tx, fresh, machines);
+  // Remembered only once committed: a batch rolled back must write its names next time.
+  const afterCommit = await recordNames(tx, fresh, machines, written, nowMillis);
   const agents = [...new Set(fresh.map((item) => item.agentId))].sort();
   await tx.query('UPDATE components SET last_seen_at = now() WHERE id = ANY($1::uuid[])', [agents]);
-  return { stored: fresh.length, duplicates: batch.length - fresh.length, rows, callbacks };
+  const outcome = {
+    stored: fresh.length,
+    duplicates: batch.length - fresh.length,
+    rows,
+    callbacks,
+  };
+  return { outcome, afterCommit };
 }

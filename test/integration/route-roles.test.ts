@@ -123,7 +123,10 @@ describe(`who may call each route (${storeKind} store)`, () => {
   });
 
   const call = (method: string, url: string, headers: Record<string, string> = {}) => {
-    const path = url.replace(':id', randomUUID()).replace(':number', '1').replace(':list', 'machines');
+    const path = url
+      .replace(':id', randomUUID())
+      .replace(':number', '1')
+      .replace(':list', 'machines');
     const hasBody = method === 'POST' || method === 'PUT';
     return fetch(`${hub.url}${path}`, {
       method,

@@ -38,7 +38,11 @@ export async function readListPage(
   const keys = keyColumns(list, request.sort);
   const search = searchClause(list, request.q, param);
   const direction = request.order === 'asc' ? 'ASC' : 'DESC';
-  const order = keys.map((key) => `r."${key.key}" ${direction} NULLS LAST`).join(', ');
+  // Nulls last; a column that is never null keeps the store's default for its direction, so
+  // that an index on it (read forwards or backwards) gives the order without a sort.
+  const order = keys
+    .map((key) => `r."${key.key}" ${direction}${key.notNull ? '' : ' NULLS LAST'}`)
+    .join(', ');
   const countSql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM (${inner}) r
     WHERE ${search} LIMIT ${maxCountedRows + 1}) counted`;
   const countParams = [...params];

@@ -19,6 +19,7 @@ interface HitRow {
   id: string;
   name: string;
   detail: string;
+  machines: number | null;
 }
 
 const groups = [
@@ -40,17 +41,18 @@ export async function searchNames(db: Queryable, q: string, limit: number) {
     `lower(${column}) = lower($2) DESC, starts_with(lower(${column}), lower($2)) DESC,
      length(${column}), ${column}`;
   const rows = await db.query<HitRow>(
-    `(SELECT 'machine' AS kind, id::text AS id, hostname AS name, fqdn AS detail
+    `(SELECT 'machine' AS kind, id::text AS id, hostname AS name, fqdn AS detail,
+        NULL::int AS machines
       FROM machines WHERE hostname ILIKE $1 OR fqdn ILIKE $1
       ORDER BY ${rank('hostname')}, id LIMIT $3)
      UNION ALL
-     (SELECT 'user', id::text, account, '' FROM users WHERE account ILIKE $1
+     (SELECT 'user', id::text, account, '', NULL FROM users WHERE account ILIKE $1
       ORDER BY ${rank('account')} LIMIT $3)
      UNION ALL
-     (SELECT 'application', name, name, machine_count || ' machines' FROM known_names
+     (SELECT 'application', name, name, '', machine_count FROM known_names
       WHERE kind = 'application' AND name ILIKE $1 ORDER BY ${rank('name')} LIMIT $3)
      UNION ALL
-     (SELECT 'process', name, name, machine_count || ' machines' FROM known_names
+     (SELECT 'process', name, name, '', machine_count FROM known_names
       WHERE kind = 'process' AND name ILIKE $1 ORDER BY ${rank('name')} LIMIT $3)`,
     [pattern, q, limit],
   );
@@ -67,5 +69,9 @@ export async function searchNames(db: Queryable, q: string, limit: number) {
 function toHit(row: HitRow): SearchHit {
   const target: SearchTarget =
     row.kind === 'machine' ? { kind: 'machine', id: row.id } : { kind: row.kind, name: row.name };
-  return { name: row.name, detail: row.detail, target };
+  const detail =
+    row.machines === null
+      ? row.detail
+      : `on ${row.machines} machine${row.machines === 1 ? '' : 's'}`;
+  return { name: row.name, detail, target };
 }

@@ -82,7 +82,10 @@ async function streamExport(
   const fileName = `strata-${list.name}-${stamp}.${exportFormats[format].extension}`;
   hub.counters.exportsStarted++;
 
-  const body = Readable.from(exportList(hub.store, list, request, format, progress));
+  // One chunk read ahead at most: a client that stops reading stops the reading.
+  const body = Readable.from(exportList(hub.store, list, request, format, progress), {
+    highWaterMark: 1,
+  });
   // Once, whether the export reached its end, the client went away or the store failed.
   body.once('close', () => {
     hub.counters.exportRows += progress.rows;

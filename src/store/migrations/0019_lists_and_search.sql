@@ -12,8 +12,8 @@ EXCEPTION WHEN OTHERS THEN
 END;
 $$;
 
--- One row per name and kind: when it was first and last reported (last_seen is kept to
--- within an hour, so intake rewrites a row at most hourly), on how many machines.
+-- One row per name and kind: when it was first and last reported (last_seen is exact to
+-- about two hours, so intake rewrites a row at most hourly), on how many machines.
 CREATE TABLE known_names (
   kind text NOT NULL CHECK (kind IN ('application', 'process')),
   name text NOT NULL,
@@ -56,10 +56,10 @@ GROUP BY n.kind, n.name;
 DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-    CREATE INDEX known_names_trigrams ON known_names USING gin (name gin_trgm_ops);
-    CREATE INDEX machines_hostname_trigrams ON machines USING gin (hostname gin_trgm_ops);
-    CREATE INDEX machines_fqdn_trigrams ON machines USING gin (fqdn gin_trgm_ops);
-    CREATE INDEX users_account_trigrams ON users USING gin (account gin_trgm_ops);
+    CREATE INDEX IF NOT EXISTS known_names_trigrams ON known_names USING gin (name gin_trgm_ops);
+    CREATE INDEX IF NOT EXISTS machines_hostname_trigrams ON machines USING gin (hostname gin_trgm_ops);
+    CREATE INDEX IF NOT EXISTS machines_fqdn_trigrams ON machines USING gin (fqdn gin_trgm_ops);
+    CREATE INDEX IF NOT EXISTS users_account_trigrams ON users USING gin (account gin_trgm_ops);
   END IF;
 END;
 $$;
