@@ -146,7 +146,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       'hub started',
     );
 
-    // Not yet on a job runner: the lead moves this timer onto the hub's jobs.
+    // Not yet: a job runner; until the hub has one, roll-ups run on a timer of their own.
     const rollups: RollupSchedule | null =
       options.rollupIntervalMillis === 0
         ? null

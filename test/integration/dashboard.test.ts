@@ -144,3 +144,29 @@ describe(`dashboard routes (${storeKind} store)`, () => {
     assert.deepEqual(logged, [{ subject: 'Europe/Berlin' }]);
   });
 });
+
+describe(`the hub's roll-up timer (${storeKind} store)`, () => {
+  let hub: TestHub;
+  after(async () => {
+    await hub?.cleanup();
+  });
+
+  it('builds the closed days of detail stored while the hub runs', async () => {
+    hub = await startTestHub({ nowMillis: () => now, rollupIntervalMillis: 100 });
+    const site = await seedSite(hub.context.store, 1);
+    await seedCallbacks(
+      hub.context.store,
+      site,
+      hourlyInstants('2026-06-03T00:00Z', '2026-06-04T00:00Z'),
+    );
+    // Runs come every 100 ms; wait (up to a minute) for one after the seeding.
+    let days: Array<{ day: string }> = [];
+    for (let waited = 0; days.length === 0 && waited < 60_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      days = await hub.context.store.query<{ day: string }>(
+        "SELECT DISTINCT period_start::text AS day FROM rollups WHERE level = 'day'",
+      );
+    }
+    assert.deepEqual(days, [{ day: '2026-06-03' }]);
+  });
+});

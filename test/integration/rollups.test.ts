@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { experienceScore, type ScoredDimension } from '../../src/hub/rollups/experience-score.js';
 import { relativeAccuracy, smallestTracked } from '../../src/hub/rollups/rollup-histogram.js';
@@ -336,5 +337,32 @@ describe(`roll-ups of callbacks stored by intake (${storeKind} store)`, () => {
       'SELECT count(DISTINCT (callback_id, name))::integer AS n FROM process_samples',
     );
     assert.equal(apps!.n, processes!.n);
+  });
+
+  it("puts a machine in the group whose subnet rule holds the machine's address", async () => {
+    const policyId = randomUUID();
+    await test.store.query(
+      `INSERT INTO policies (id, name, kind, settings) VALUES ($1, 'p', 'agent', '{}')`,
+      [policyId],
+    );
+    const [subnet] = await test.store.query<{ id: string }>(
+      `INSERT INTO component_groups (id, name, kind, policy_id, rule)
+       VALUES ($1, 'office-10-1', 'agent', $2, '{"subnet": "10.1.0.0/16"}') RETURNING id`,
+      [randomUUID(), policyId],
+    );
+    await test.store.query(
+      `INSERT INTO component_groups (id, name, kind, policy_id, rule)
+       VALUES ($1, 'office-10-9', 'agent', $2, '{"subnet": "10.9.0.0/16"}')`,
+      [randomUUID(), policyId],
+    );
+    await test.store.query(
+      "INSERT INTO rollup_dirty (level, period_start) VALUES ('day', '2026-07-01')",
+    );
+    await runRollups(test.store, { now: Date.parse('2026-07-11T08:00Z') });
+    const groups = await test.store.query<{ key: string; count: number }>(
+      `SELECT key, count::integer AS count FROM rollups WHERE level = 'day'
+         AND dimension = 'group' AND metric = 'cpu_percent'`,
+    );
+    assert.deepEqual(groups, [{ key: subnet!.id, count: 3 }]);
   });
 });

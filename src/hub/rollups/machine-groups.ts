@@ -16,6 +16,10 @@ export async function machineGroups(
      WHERE g.kind = 'agent' GROUP BY g.id ORDER BY min(g.priority), min(g.name)`,
   );
   if (groups.length === 0) return { machineIds: [], groupIds: [] };
+  // Addresses sit in each machine's latest sample, a large value: read only for subnet rules.
+  const interfaces = groups.some((group) => group.rule.subnet !== undefined)
+    ? "m.latest_sample -> 'interfaces'"
+    : 'NULL::jsonb';
   const machines = await db.query<{
     id: string;
     agent_id: string;
@@ -23,7 +27,7 @@ export async function machineGroups(
     os: string;
     interfaces: Array<{ ipv4?: string[]; ipv6?: string[] }> | null;
   }>(
-    `SELECT m.id, m.agent_id, c.name, m.os, m.latest_sample -> 'interfaces' AS interfaces
+    `SELECT m.id, m.agent_id, c.name, m.os, ${interfaces} AS interfaces
      FROM machines m JOIN components c ON c.id = m.agent_id`,
   );
   const listed = groups.map((group) => new Set(group.members));

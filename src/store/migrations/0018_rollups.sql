@@ -81,6 +81,8 @@ END $$;
 
 -- One statement-level trigger per table: one small insert per intake transaction, not per row.
 -- Process samples share the sampled_at of their callback, so the callbacks' trigger covers them.
+-- A later migration that replaces one of these tables (day partitions, say) must create its
+-- trigger again, or detail stored there stops marking periods for roll-up.
 CREATE TRIGGER callbacks_rollup_changes AFTER INSERT ON callbacks
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_note_sampled();
 CREATE TRIGGER machine_series_points_rollup_changes AFTER INSERT ON machine_series_points
