@@ -3,12 +3,13 @@
  * callback collector (its own process) into PostgreSQL on this machine; then a plain COPY of
  * the same rows into the same tables gives the ceiling. Run with `npm run bench:intake`.
  *
+ * It measures for 60 s, the goal's span; STRATA_BENCH_SECONDS shortens (or lengthens) that.
  * STRATA_BENCH_DATABASE_URL names the server (default postgres://postgres@127.0.0.1:5432/postgres);
  * a throw-away database is made on it and dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createActivationToken } from '../src/hub/activation-tokens.js';
@@ -19,6 +20,7 @@ import { collectorProcess } from '../test/support/collector-process.js';
 import { realisticRowsPerCallback } from '../test/support/realistic-callback.js';
 import { runLoad } from './load-generator.js';
 import { plainCopyRowsPerSecond } from './plain-copy.js';
+import { databaseBackendCpu, peakResidentMiB, processCpuSeconds } from './process-cpu.js';
 
 const measureSeconds = Number(process.env.STRATA_BENCH_SECONDS ?? 60);
 const warmUpSeconds = 5;
@@ -76,10 +78,16 @@ try {
   });
   await new Promise((resolve) => setTimeout(resolve, warmUpSeconds * 1_000));
 
+  const backendCpu = databaseBackendCpu(store, name);
+  await backendCpu.start();
+  const collectorCpu = async () => (await processCpuSeconds(collector.pid() ?? 0)) ?? NaN;
   const start = {
     at: performance.now(),
     acknowledged: load.acknowledged(),
     stored: await countStored(),
+    collectorCpu: await collectorCpu(),
+    benchCpu: process.cpuUsage(),
+    load: loadavg(),
   };
   process.stdout.write(`measuring for ${measureSeconds} s...\n`);
   await new Promise((resolve) => setTimeout(resolve, measureSeconds * 1_000));
@@ -87,17 +95,26 @@ try {
     at: performance.now(),
     acknowledged: load.acknowledged(),
     stored: await countStored(),
+    collectorCpu: await collectorCpu(),
+    benchCpu: process.cpuUsage(start.benchCpu),
+    load: loadavg(),
   };
+  const storeCpuSeconds = await backendCpu.stop();
   await load.stop();
   const seconds = (end.at - start.at) / 1_000;
   const callbacksPerSecond = (end.acknowledged - start.acknowledged) / seconds;
   const storedPerSecond = (end.stored - start.stored) / seconds;
   const rowsPerSecond = storedPerSecond * realisticRowsPerCallback;
   const backlog = load.acknowledged() - (await countStored());
+  const acknowledged = end.acknowledged - start.acknowledged;
+  // CPU milliseconds per callback acknowledged in the measured window, by who spent them.
+  const cpuPerCallback = (seconds: number) => `${((seconds * 1_000) / acknowledged).toFixed(2)} ms`;
+  const benchCpuSeconds = (end.benchCpu.user + end.benchCpu.system) / 1e6;
 
   const drainStarted = performance.now();
   while ((await countStored()) < load.acknowledged()) await new Promise((r) => setTimeout(r, 100));
   const drainSeconds = (performance.now() - drainStarted) / 1_000;
+  const collectorPeakMiB = (await peakResidentMiB(collector.pid() ?? 0)) ?? NaN;
 
   process.stdout.write('plain COPY of the same rows...\n');
   const [agent] = await store.query<{ id: string }>(
@@ -122,6 +139,14 @@ try {
       `${backlog} callbacks (drained in ${drainSeconds.toFixed(1)} s)`,
     ],
     ['refused by the collector', JSON.stringify(load.refusals())],
+    ['CPU per callback: collector', cpuPerCallback(end.collectorCpu - start.collectorCpu)],
+    ['CPU per callback: PostgreSQL backends', cpuPerCallback(storeCpuSeconds)],
+    ['CPU per callback: agents and hub', cpuPerCallback(benchCpuSeconds)],
+    ['collector peak memory (RSS)', `${collectorPeakMiB.toFixed(0)} MiB`],
+    [
+      'load average (1 min) at start, end',
+      `${start.load[0]!.toFixed(2)}, ${end.load[0]!.toFixed(2)}`,
+    ],
   ];
   process.stdout.write(
     `\nintake over ${seconds.toFixed(0)} s, ${realisticRowsPerCallback} rows per callback\n`,

@@ -3,6 +3,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CallbackV1, MachineSample } from '../protocol/callback-schema.js';
 import { loadOrCreateKeyPair } from '../protocol/key-pair.js';
+import {
+  familiesOff,
+  familySwitch,
+  keepFamilies,
+  type FamilySwitch,
+} from '../protocol/metric-families.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { strataVersion } from '../shared/version.js';
@@ -38,7 +44,8 @@ export interface AgentOptions {
   name?: string;
   logger: Logger;
   /** Takes the machine sample; injected by tests that need many callbacks fast. */
-  sample?: () => Promise<MachineSample>;
+  /** Takes the sample (tests); it is given which metric families the policy has on. */
+  sample?: (on: FamilySwitch) => Promise<MachineSample>;
   /** Where the browser host leaves page timings; default /run/strata/browser as root. */
   browserSpoolDir?: string;
 }
@@ -89,21 +96,37 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const processUsage = new ProcessUsageTracker();
   const loadTimes = await startLoadTimeWatcher();
   const gpu = new GpuTracker();
-  // Not yet: a sampling interval changed by policy applies from the agent's next start.
+  // The metric families the policy has on; an off family is neither collected nor sent.
+  const families = () => familySwitch(identity.policy.metricFamilies);
   const series = new SampleSeriesRecorder({
     intervalSeconds: Number(identity.policy.sampleIntervalSeconds ?? defaultSampleIntervalSeconds),
   });
-  series.start();
+  const followSeries = () => {
+    series.setIntervalSeconds(Number(identity.policy.sampleIntervalSeconds ?? NaN));
+    if (families()('series')) series.start();
+    else series.stop();
+  };
+  followSeries();
   const browser = new BrowserSpool(options.browserSpoolDir ?? defaultBrowserSpool(options.dataDir));
   await prepareBrowserSpool(browser.dir).catch((error: Error) =>
     log.warn({ err: error, dir: browser.dir }, 'no browser spool: page timings are not collected'),
   );
   const sample =
     options.sample ??
-    (() =>
+    ((on: FamilySwitch) =>
       collectMachineSample({
-        ...{ software, logons, processUsage, gpu },
-        ...{ loadTimes, series, browser },
+        ...(on('processes') ? {} : { maxProcesses: 0 }),
+        ...(on('software') ? { software } : {}),
+        ...(on('logons') ? { logons } : {}),
+        ...(on('usage') || on('hungProcesses') ? { processUsage } : {}),
+        // Load times are gathered as processes start; an off family is still drained (and
+        // thrown away) so that nothing piles up until the policy turns it back on.
+        loadTimes,
+        ...(on('gpu') ? { gpu } : {}),
+        ...(on('series') ? { series } : {}),
+        ...(on('browser') ? { browser } : {}),
+        inventory: on('inventory'),
+        displaySessions: on('displaySessions'),
       }));
   const policyInterval = () => Number(identity.policy.callbackIntervalSeconds ?? 3_600) * 1000;
   let intervalMillis = policyInterval();
@@ -113,16 +136,30 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   let stopped = false;
 
   // In the background: tagging is opt-in by policy, and callbacks must not wait for it. A stop
-  // before it started ends it as soon as it has.
-  // Not yet: a hub out of reach at start leaves tagging off until the next start.
+  // before it started ends it as soon as it has. A policy whose Connector ID part changed
+  // starts it anew, so a group turned on or off follows within a callback.
+  // Not yet: a hub out of reach at start leaves tagging off until the next start or change.
   let tagging: ConnectorTagging | undefined;
-  void startConnectorTagging({ identity, privateKeyPem: keys.privateKeyPem, log }).then(
-    async (started) => {
-      if (stopped) await started?.stop();
-      else tagging = started;
-    },
-    (error: unknown) => log.warn({ err: error }, 'connector id tagging did not start'),
-  );
+  let taggingTurn: Promise<void> = Promise.resolve();
+  const restartTagging = () => {
+    taggingTurn = taggingTurn.then(async () => {
+      await tagging?.stop();
+      tagging = undefined;
+      if (stopped) return;
+      try {
+        const started = await startConnectorTagging({
+          identity,
+          privateKeyPem: keys.privateKeyPem,
+          log,
+        });
+        if (stopped) await started?.stop();
+        else tagging = started;
+      } catch (error) {
+        log.warn({ err: error }, 'connector id tagging did not start');
+      }
+    });
+  };
+  restartTagging();
 
   // With every callback: a policy changed on the hub arrives as a new certificate.
   const followPolicy = async () => {
@@ -134,13 +171,17 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     );
     if (refresh.status === 'unchanged') log.debug({ reason: refresh.reason }, 'policy not checked');
     if (refresh.status !== 'renewed') return;
+    const taggingBefore = JSON.stringify(identity.policy.connectorId ?? null);
     identity = refresh.identity;
+    if (JSON.stringify(identity.policy.connectorId ?? null) !== taggingBefore) restartTagging();
     intervalMillis = policyInterval();
     spool.setLimits(spoolLimits());
+    followSeries();
     updater.followPolicy(identity.policy);
     nextSampleAtMillis = Math.min(nextSampleAtMillis, Date.now() + intervalMillis);
     const { policyName, policyVersion, callbackIntervalSeconds } = identity.policy;
-    log.info({ policyName, policyVersion, callbackIntervalSeconds }, 'policy changed');
+    const off = familiesOff(families());
+    log.info({ policyName, policyVersion, callbackIntervalSeconds, off }, 'policy changed');
   };
 
   const takeSample = async () => {
@@ -149,7 +190,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       schema: 'strata.callback.v1',
       callbackId: randomUUID(),
       agentVersion: strataVersion,
-      ...(await sample()),
+      ...keepFamilies(await sample(families()), families()),
       // Drops so far, so the hub sees what an outage cost even when the dropped never arrive.
       spoolDrops: { ...spool.dropped },
     };

@@ -42,6 +42,10 @@ export interface SampleOptions {
   gpu?: GpuTracker;
   series?: SampleSeriesRecorder;
   browser?: BrowserSpool;
+  /** Hardware inventory (DMI, PCI); on unless false. */
+  inventory?: boolean;
+  /** Remote display sessions; on unless false. */
+  displaySessions?: boolean;
 }
 
 /** Samples this machine: CPU over 1 s, then the rest; keeps the `maxProcesses` busiest
@@ -61,7 +65,7 @@ export async function collectMachineSample(options: SampleOptions = {}): Promise
     readMachineFacts(window.bootedAtMillis),
     readDisks(),
     readInterfaces(),
-    readHardware(),
+    options.inventory === false ? null : readHardware(),
     options.software
       ? withDeadline(options.software.inventory(), softwareDeadlineMillis, null)
       : null,
@@ -113,7 +117,9 @@ export async function collectMachineSample(options: SampleOptions = {}): Promise
 /** The families gathered between samples or read beside them; each may come back empty. */
 async function readExtras(options: SampleOptions, namer: AccountNamer, nowMillis: number) {
   const [displaySessions, loads, gpu, browserSites] = await Promise.all([
-    withDeadline(readDisplaySessions(), sourceDeadlineMillis, []),
+    options.displaySessions === false
+      ? []
+      : withDeadline(readDisplaySessions(), sourceDeadlineMillis, []),
     options.loadTimes ? options.loadTimes.drain(namer) : [],
     options.gpu ? withDeadline(options.gpu.measure(nowMillis), sourceDeadlineMillis, null) : null,
     options.browser ? withDeadline(options.browser.take(namer), sourceDeadlineMillis, []) : [],

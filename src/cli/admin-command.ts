@@ -138,6 +138,7 @@ export function adminCommand(): Command {
   admin.addCommand(changeLogCommand());
   admin.addCommand(agentReleaseCommand());
   admin.addCommand(policyCommand());
+  admin.addCommand(retentionCommand());
 
   admin.addCommand(
     storeCommand('status')
@@ -287,4 +288,70 @@ function policyCommand(): Command {
           if (outcome.status !== 'imported') process.exitCode = 1;
         }),
     );
+}
+
+function retentionCommand(): Command {
+  return new Command('retention')
+    .description('how long detail is kept (days) and the storage ceiling of the time series')
+    .addCommand(
+      storeCommand('show')
+        .description('print the retention settings')
+        .action(async (flags: Flags) =>
+          print(await runConsoleOperation(resolveSettings(flags), 'retention-show', {})),
+        ),
+    )
+    .addCommand(
+      storeCommand('set')
+        .description('change them; the next retention run (hourly) applies them')
+        .option(
+          '--detail-days <n>',
+          'days of detail kept (default 30)',
+          integerOption('--detail-days', 1, 3_650),
+        )
+        .option(
+          '--ceiling <size>',
+          "most bytes the detail may hold, such as 50GiB or 200000000000; 'off' for none",
+          ceilingOption,
+        )
+        .action(async (flags: Flags & { detailDays?: number; ceiling?: number | 'off' }) => {
+          const { detailDays, ceiling } = flags;
+          const change = {
+            ...(detailDays === undefined ? {} : { detailDays }),
+            ...(ceiling === undefined ? {} : { ceilingBytes: ceiling === 'off' ? null : ceiling }),
+          };
+          if (Object.keys(change).length === 0)
+            throw new ConfigError('say what to change: --detail-days and/or --ceiling');
+          print(await runConsoleOperation(resolveSettings(flags), 'retention-set', change));
+        }),
+    );
+}
+
+const byteUnits: Record<string, number> = {
+  '': 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/**
+ * A storage ceiling: bytes, optionally with a unit (GB, GiB...), or 'off' for none (a string:
+ * commander turns an option value of null into '').
+ */
+export function ceilingOption(text: string): number | 'off' {
+  if (text.trim().toLowerCase() === 'off') return 'off';
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b)?\s*$/i.exec(text);
+  const bytes = match
+    ? Math.round(Number(match[1]) * byteUnits[(match[2] ?? '').toLowerCase()]!)
+    : NaN;
+  if (!Number.isSafeInteger(bytes)) {
+    throw new ConfigError(
+      `--ceiling must be a size such as 50GiB or 200000000000, or off, not "${text}"`,
+    );
+  }
+  return bytes;
 }

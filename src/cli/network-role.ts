@@ -31,7 +31,10 @@ export function withNetworkOptions(command: Command): Command {
       'network role: capture live on this interface (needs libpcap); repeat for more',
       (name: string, names: string[] = []) => [...names, name],
     )
-    .option('--filter <bpf>', 'network role: capture filter, BPF syntax (e.g. "tcp or udp")')
+    .option(
+      '--filter <bpf>',
+      'network role: capture filter, BPF syntax (e.g. "tcp or udp"); default: the policy\'s',
+    )
     .option('--capture-file <file>', 'network role: read a pcap or pcapng file instead');
 }
 
@@ -46,6 +49,7 @@ export async function startNetworkRole(
     token: flags.token,
     name: flags.name,
     source: await sourceOf(flags),
+    ...(flags.filter === undefined ? {} : { filter: flags.filter }),
     logger: createLogger(),
   });
   process.stderr.write(

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComponentIdentity } from '../agent/agent-identity.js';
+import { refreshPolicy } from '../agent/policy-refresh.js';
 import { loadOrCreateKeyPair } from '../protocol/key-pair.js';
 import type { Logger } from '../shared/logger.js';
 import type { CaptureSource } from './capture/capture-source.js';
@@ -17,6 +18,7 @@ import { IntervalExporter } from './network/interval-exporter.js';
 import { DiskQueue } from './queue/disk-queue.js';
 
 const clockTickMillis = 1_000; // a live capture's clock moves at least this often
+const defaultPolicyCheckSeconds = 60;
 
 export interface NetworkCollectorOptions {
   /** The collector's folder (shared with its callback role): keys, identity, queues. */
@@ -30,6 +32,13 @@ export interface NetworkCollectorOptions {
   deliverySeconds?: number;
   /** Length of a flow record's interval, seconds of capture time; default 60. */
   intervalSeconds?: number;
+  /**
+   * A capture filter given on the command line: it wins over the policy's `network.filter`.
+   * Without it a live source captures with the policy's filter and follows its changes.
+   */
+  filter?: string;
+  /** How often the collector asks the hub whether its policy changed; default 60 s. */
+  policyCheckSeconds?: number;
   logger: Logger;
 }
 
@@ -40,6 +49,8 @@ export interface RunningNetworkCollector {
   status(): NetworkCollectorStatus;
   /** Settles when the source has no more packets (the end of a file) and all is on disk. */
   inputDone: Promise<void>;
+  /** Asks the hub for a changed policy now and applies it (tests; it also runs on a timer). */
+  checkPolicy(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,7 +65,7 @@ export async function startNetworkCollector(
   const log = options.logger.child({ component: 'network-collector' });
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const keys = await loadOrCreateKeyPair(join(options.dataDir, 'collector-key.pem'));
-  const identity = await activatedCollector(options, keys);
+  let identity = await activatedCollector(options, keys);
   const hub = new HubLink(identity, keys.privateKeyPem);
   const { queue, setAside } = await DiskQueue.open({ dir: join(options.dataDir, 'network-queue') });
   if (setAside.length > 0) log.warn({ setAside }, 'flow queue damage set aside at start');
@@ -71,6 +82,42 @@ export async function startNetworkCollector(
     intervalSeconds: options.intervalSeconds,
   });
   const { source } = options;
+
+  // The capture filter follows the policy unless the command line gave one. A filter libpcap
+  // refuses keeps the one in force, and the problem shows in the status sent to the hub.
+  let filterProblem: string | null = null;
+  const followFilter = async () => {
+    if (!source.setFilter || options.filter !== undefined) return;
+    const network = identity.policy.network as { filter?: unknown } | undefined;
+    const wanted = typeof network?.filter === 'string' ? network.filter.trim() : '';
+    if (wanted === (source.filter ?? '')) {
+      filterProblem = null;
+      return;
+    }
+    try {
+      await source.setFilter(wanted);
+      filterProblem = null;
+      log.info({ filter: wanted }, 'capture filter set by policy');
+    } catch (error) {
+      filterProblem = (error as Error).message;
+      log.error({ filter: wanted, kept: source.filter }, filterProblem);
+    }
+  };
+  await followFilter();
+  const checkPolicy = async () => {
+    const refresh = await refreshPolicy(hub.client, identity, keys.publicKeyPem, options.dataDir);
+    if (refresh.status !== 'renewed') return;
+    identity = refresh.identity;
+    const { policyName, policyVersion } = identity.policy;
+    log.info({ policyName, policyVersion }, 'policy changed');
+    await followFilter();
+  };
+  const policyTimer = setInterval(
+    () =>
+      void checkPolicy().catch((error: Error) => log.warn({ err: error }, 'policy check failed')),
+    (options.policyCheckSeconds ?? defaultPolicyCheckSeconds) * 1_000,
+  );
+  policyTimer.unref();
   const status = (): NetworkCollectorStatus => {
     const { records, bytes, oldestAgeMillis, setAside: damage } = queue.stats();
     return {
@@ -79,6 +126,8 @@ export async function startNetworkCollector(
       packetsAnalysed: tracker.packetsAnalysed,
       skipped: { ...tracker.skipped },
       captureDrops: source.drops(),
+      filter: source.filter ?? '',
+      filterProblem,
       openConnections: tracker.store.inUse,
       records: exporter.records,
       queue: { records, bytes, oldestAgeMillis, setAside: damage },
@@ -111,13 +160,17 @@ export async function startNetworkCollector(
   log.info({ source: source.name, queued: queue.stats().records }, 'network collector started');
 
   return {
-    identity,
+    get identity() {
+      return identity;
+    },
     queue,
     sender,
     status,
     inputDone,
+    checkPolicy,
     async close() {
       clearInterval(tick);
+      clearInterval(policyTimer);
       await source.stop();
       await inputDone;
       tracker.finish();

@@ -39,7 +39,11 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
   'GET /api/v1/machines': ['machines', 'viewer', 'Machines with their latest figures'],
   'GET /api/v1/machines/:id': ['machines', 'viewer', 'One machine, latest sample and history'],
   'GET /api/v1/users/:account/history': ['machines', 'viewer', "A user's CPU and memory"],
-  'GET /api/v1/status': ['hub', 'viewer', 'Counts, intake and refusals by reason'],
+  'GET /api/v1/security-findings': ['policies', 'viewer', "What the policies' checks found"],
+  'GET /api/v1/usage-hours': ['policies', 'viewer', 'Hours of use per user and machine'],
+  'GET /api/v1/status': ['hub', 'viewer', 'Counts, intake, refusals, partitions and jobs'],
+  'GET /api/v1/settings/retention': ['hub', 'viewer', 'Days of detail kept, storage ceiling'],
+  'PUT /api/v1/settings/retention': ['hub', 'administrator', 'Change retention settings'],
   'GET /metrics': ['hub', 'viewer', 'The same figures for Prometheus'],
   'GET /api/v1/collectors': ['collectors', 'viewer', 'Collectors, their state and queues'],
   'PUT /api/v1/collectors/:id/config': [

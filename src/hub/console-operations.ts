@@ -5,6 +5,11 @@ import { listChangeLog, verifyChangeLog, type ChangeLogFilter } from './change-l
 import { listReleases, publishRelease, withdrawRelease } from './agent-releases.js';
 import { createApiToken, type ApiTokenRequest } from './credentials.js';
 import { hubStatus } from './hub-status.js';
+import {
+  changeRetentionSettings,
+  readRetentionSettings,
+  type RetentionSettings,
+} from './retention/retention-settings.js';
 import { createPerson, resetPassword, type Role } from './people.js';
 import { exportPolicies, importPolicies } from './policies/policy-transfer.js';
 import { readSiteTimeZone, setSiteTimeZone } from './rollups/site-time-zone.js';
@@ -26,6 +31,12 @@ export function consoleOperations(store: Store, caPin: string, caPrivateKeyPem: 
       return { name: args.name, password };
     },
     status: () => hubStatus(store),
+    'retention-show': () => readRetentionSettings(store),
+    'retention-set': (args: Partial<RetentionSettings>) =>
+      changeRetentionSettings(store, args, 'console').catch((error: unknown) => {
+        // Refused settings are the person's to fix: say why, without a stack.
+        throw error instanceof HttpError ? new ConfigError(error.message) : error;
+      }),
     'time-zone-show': async () => ({ timeZone: await readSiteTimeZone(store) }),
     'time-zone-set': (args: { timeZone: string }) =>
       setSiteTimeZone(store, args.timeZone, 'console').catch((error: unknown) => {

@@ -92,3 +92,8 @@ export function requireRole(
     request.caller = caller;
   };
 }
+
+/** Whether a role reaches `needed` (administrator reaches everything). */
+export function roleReaches(role: Role, needed: Role): boolean {
+  return rank[role] >= rank[needed];
+}

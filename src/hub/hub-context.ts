@@ -3,6 +3,8 @@ import type { RejectionCounter } from '../protocol/rejection.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
 import type { HubIdentity } from './hub-identity.js';
+import type { JobRunner } from './jobs/job-runner.js';
+import type { RetentionRule } from './retention/retention-rules.js';
 import type { SignInCounters, SignInGuard } from './sign-in-guard.js';
 
 /** Smallest callback interval a policy may set, in seconds (for tests and demos). */
@@ -49,4 +51,11 @@ export interface HubContext {
   signInGuard: SignInGuard;
   /** Most active collectors; activating one more is refused with `collector_limit`. */
   maxCollectors: number;
+  /** Scheduled jobs (partition maintenance, retention, and any a module adds). */
+  jobs: JobRunner;
+  /**
+   * What the retention job removes, rule by rule: detail first. Modules with data of their own
+   * (roll-ups) push a rule here; the retention job reads the list at every run.
+   */
+  retentionRules: RetentionRule[];
 }

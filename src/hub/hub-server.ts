@@ -13,6 +13,7 @@ import { registerApiDocs } from './api-docs.js';
 import type { HubContext } from './hub-context.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { collectorRoutes } from './routes/collector-routes.js';
+import { complianceRoutes } from './routes/compliance-routes.js';
 import { componentRoutes } from './routes/component-routes.js';
 import { connectorIdRoutes } from './routes/connector-id-routes.js';
 import { listRoutes } from './routes/list-routes.js';
@@ -23,6 +24,7 @@ import { peopleRoutes } from './routes/people-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { releaseRoutes } from './routes/release-routes.js';
 import { savedFilterRoutes } from './routes/saved-filter-routes.js';
+import { retentionRoutes } from './routes/retention-routes.js';
 import { findWebAssets, notBuiltPage } from './web-assets.js';
 
 /** How long a caller is asked to wait while the hub's store is away: 30 seconds. */
@@ -113,9 +115,11 @@ export async function buildHubServer(
   await app.register((scope) => collectorRoutes(scope, hub));
   await app.register((scope) => peopleRoutes(scope, hub));
   await app.register((scope) => machineRoutes(scope, hub));
+  await app.register((scope) => complianceRoutes(scope, hub));
   await app.register((scope) => adminRoutes(scope, hub));
   await app.register((scope) => connectorIdRoutes(scope, hub));
   await app.register((scope) => networkRoutes(scope, hub));
+  await app.register((scope) => retentionRoutes(scope, hub));
   await app.register((scope) => policyRoutes(scope, hub));
   await app.register((scope) => releaseRoutes(scope, hub));
   await app.register((scope) => savedFilterRoutes(scope, hub));

@@ -1,12 +1,24 @@
 import type { RejectionCounter } from '../protocol/rejection.js';
 import type { Store } from '../store/store.js';
+import { listDayPartitions, rowsInDefault } from '../store/day-partitions.js';
+import { timeSeriesTables } from '../store/time-series.js';
 import { listCollectors } from './collector-registry.js';
+import { listJobStates } from './jobs/job-table.js';
+import { readRetentionSettings } from './retention/retention-settings.js';
+
+/** Rows counted per DEFAULT partition on the status page, at most: 100,000. */
+const waitingCountLimit = 100_000;
 
 /** Counts shown on the status page, by `strata admin status`, and in /metrics. */
 export async function hubStatus(
   store: Store,
-  extra?: { rejections: RejectionCounter; counters: Record<string, number> },
+  extra?: {
+    rejections: RejectionCounter;
+    counters: Record<string, number>;
+    nowMillis?: () => number;
+  },
 ) {
+  const nowMillis = extra?.nowMillis?.() ?? Date.now();
   const [counts] = await store.query<Record<string, number>>(
     `SELECT
        (SELECT count(*)::int FROM machines) AS machines,
@@ -22,6 +34,30 @@ export async function hubStatus(
     agentSpoolDrops: await agentSpoolDrops(store),
     ...(extra ? { intake: extra.counters, rejections: extra.rejections.snapshot() } : {}),
     collectors: (await listCollectors(store, Date.now())).map(collectorSummary),
+    timeSeries: await timeSeriesStatus(store),
+    jobs: await listJobStates(store, nowMillis),
+  };
+}
+
+/**
+ * The day partitions held (count, first and last day, bytes), the retention settings, and the
+ * rows waiting in DEFAULT partitions for the partition maintainer (counted up to 100,000 each).
+ */
+async function timeSeriesStatus(store: Store) {
+  const partitions = await listDayPartitions(store);
+  const days = [...new Set(partitions.map((partition) => partition.day))];
+  const waitingInDefault: Record<string, number> = {};
+  for (const series of timeSeriesTables) {
+    const rows = await rowsInDefault(store, series, waitingCountLimit);
+    if (rows > 0) waitingInDefault[series.table] = rows;
+  }
+  return {
+    retention: await readRetentionSettings(store),
+    partitions: partitions.length,
+    firstDay: days[0] ?? null,
+    lastDay: days.at(-1) ?? null,
+    partitionBytes: partitions.reduce((sum, partition) => sum + partition.bytes, 0),
+    waitingInDefault,
   };
 }
 
@@ -85,6 +121,7 @@ export function metricsText(status: Awaited<ReturnType<typeof hubStatus>>): stri
     lines.push(`strata_agent_spool_dropped_total{reason="${reason}"} ${value}`);
   }
   lines.push(...collectorMetrics(status.collectors));
+  lines.push(...lifecycleMetrics(status));
   return `${lines.join('\n')}\n`;
 }
 
@@ -119,6 +156,32 @@ function collectorMetrics(collectors: Array<ReturnType<typeof collectorSummary>>
         lines.push(`strata_collector_${metric}_total{${label},reason="${reason}"} ${value}`);
       }
     }
+  }
+  return lines;
+}
+
+/** Day partitions, rows waiting in DEFAULT partitions, and each scheduled job's runs. */
+function lifecycleMetrics(status: Awaited<ReturnType<typeof hubStatus>>): string[] {
+  const lines = [
+    '# TYPE strata_time_series_partitions gauge',
+    `strata_time_series_partitions ${status.timeSeries.partitions}`,
+    '# TYPE strata_time_series_partition_bytes gauge',
+    `strata_time_series_partition_bytes ${status.timeSeries.partitionBytes}`,
+    '# TYPE strata_time_series_waiting_rows gauge',
+    ...Object.entries(status.timeSeries.waitingInDefault).map(
+      ([table, rows]) => `strata_time_series_waiting_rows{table="${table}"} ${rows}`,
+    ),
+    '# TYPE strata_job_runs_total counter',
+    '# TYPE strata_job_failures_total counter',
+    '# TYPE strata_job_last_duration_seconds gauge',
+  ];
+  for (const job of status.jobs) {
+    const label = `job="${job.name}"`;
+    lines.push(
+      `strata_job_runs_total{${label}} ${job.runs}`,
+      `strata_job_failures_total{${label}} ${job.failures}`,
+      `strata_job_last_duration_seconds{${label}} ${(job.lastDurationMillis ?? 0) / 1000}`,
+    );
   }
   return lines;
 }

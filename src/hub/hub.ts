@@ -20,13 +20,22 @@ import { loadHubIdentity } from './hub-identity.js';
 import { buildHubServer, type HubRoute } from './hub-server.js';
 import { ensureDefaultPolicies } from './policies/policy-store.js';
 import { ensureFirstAdministrator } from './people.js';
-import { startRollupSchedule, type RollupSchedule } from './rollups/rollup-schedule.js';
+import { rollupJob, rollupRetentionRule } from './rollups/rollup-job.js';
 import { SignInGuard } from './sign-in-guard.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { partitionMaintenanceJob } from './jobs/partition-maintenance.js';
+import { retentionJob } from './jobs/retention-job.js';
+import { detailRetentionRule } from './retention/detail-retention.js';
 import { ensureDataDir } from '../shared/data-dir.js';
 
 /** Where the hub listens unless told otherwise: loopback only, port 8080. */
 export const defaultHubHost = '127.0.0.1';
 export const defaultHubPort = 8080;
+/**
+ * Scheduled jobs wait this long after the hub starts before their first run (20 s), so that
+ * the first start's 96 new partitions do not hold up the hub's and the first agents' start.
+ */
+const jobsStartupGraceMillis = 20_000;
 
 export interface HubOptions {
   /** Folder for keys, the embedded store and the first password. */
@@ -46,8 +55,11 @@ export interface HubOptions {
   agentUpdates?: Pick<AgentPolicy, 'autoUpdate' | 'updateCheckSeconds'>;
   logger?: Logger;
   nowMillis?: () => number;
-  /** How often roll-ups run, in milliseconds (default an hour); 0 turns the timer off. */
-  rollupIntervalMillis?: number;
+  /**
+   * Whether this hub runs the scheduled jobs (partition maintenance, retention) on its own
+   * timer; default true. With false they run only when asked (`context.jobs.runJobNow`).
+   */
+  scheduledJobs?: boolean;
 }
 
 export interface RunningHub {
@@ -69,7 +81,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   if (!Number.isFinite(interval) || interval < minCallbackIntervalSeconds) {
     throw new ConfigError(`the callback interval must be at least ${minCallbackIntervalSeconds} s`);
   }
-  const log = (options.logger ?? createLogger()).child({ component: 'hub' });
+  const rootLog = options.logger ?? createLogger();
+  const log = rootLog.child({ component: 'hub' });
   await ensureDataDir(options.dataDir);
   const releaseLock = options.databaseUrl
     ? async () => undefined
@@ -78,6 +91,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   let store: Store | null = null;
   let app: FastifyInstance | null = null;
   let control: FastifyInstance | null = null;
+  let jobs: JobRunner | null = null;
   try {
     const opened = await openStore({
       databaseUrl: options.databaseUrl,
@@ -111,6 +125,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       exportsStopped: 0,
       exportRows: 0,
     };
+    const retentionRules = [detailRetentionRule(), rollupRetentionRule()];
+    jobs = new JobRunner({
+      store: opened,
+      jobs: [partitionMaintenanceJob(), retentionJob(() => retentionRules), rollupJob()],
+      log: rootLog.child({ component: 'jobs' }),
+      nowMillis,
+      firstCheckDelayMillis: jobsStartupGraceMillis,
+    });
     const context: HubContext = {
       store: opened,
       identity,
@@ -127,6 +149,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       counters,
       signInGuard: new SignInGuard(counters, nowMillis),
       maxCollectors: options.maxCollectors ?? defaultMaxCollectors,
+      jobs,
+      retentionRules,
     };
     const built = await buildHubServer(context);
     app = built.app;
@@ -146,26 +170,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       'hub started',
     );
 
-    // Not yet: a job runner; until the hub has one, roll-ups run on a timer of their own.
-    const rollups: RollupSchedule | null =
-      options.rollupIntervalMillis === 0
-        ? null
-        : startRollupSchedule({
-            store: opened,
-            log: log.child({ component: 'rollups' }),
-            nowMillis,
-            intervalMillis: options.rollupIntervalMillis,
-          });
-    const running = { app, control, store: opened };
+    if (options.scheduledJobs ?? true) jobs.start();
+
+    const running = { app, control, store: opened, jobs };
     return {
       url,
       context,
       firstAdministrator,
       routes: built.routes,
       async close() {
-        await rollups?.stop();
         await running.control.close();
         await running.app.close();
+        await running.jobs.stop();
         await running.store.close();
         await releaseLock();
         log.info('hub stopped');
@@ -174,6 +190,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   } catch (error) {
     await control?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
+    await jobs?.stop().catch(() => undefined);
     await store?.close().catch(() => undefined);
     await releaseLock();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

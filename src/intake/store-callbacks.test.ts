@@ -13,7 +13,7 @@ import {
   type TestStore,
 } from '../../test/support/test-store.js';
 import type { Queryable } from '../store/store.js';
-import { storeCallbacks } from './store-callbacks.js';
+import { prepareCallbacks, storeCallbacks } from './store-callbacks.js';
 
 async function countRows(db: Queryable, table: string): Promise<number> {
   const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
@@ -59,6 +59,49 @@ describe(`storing callbacks in batches (${storeKind} store)`, () => {
     assert.equal(via[0]!.collector_id, collector);
     assert.equal(await countRows(test.store, 'machines'), 2);
     assert.equal(await countRows(test.store, 'machine_users'), 2);
+  });
+
+  it('stores a batch prepared ahead once, the stored part of it and the unprepared too', async () => {
+    const [agentA, agentB] = [
+      await addTestComponent(test.store, 'agent'),
+      await addTestComponent(test.store, 'agent'),
+    ];
+    const [a1, b1, a2, a3] = [
+      { agentId: agentA, callback: realisticCallback('ahead-a') },
+      { agentId: agentB, callback: realisticCallback('ahead-b') },
+      { agentId: agentA, callback: realisticCallback('ahead-a') },
+      { agentId: agentA, callback: realisticCallback('ahead-a') },
+    ];
+    await storeCallbacks(test.store, [a1]);
+    const before = await countRows(test.store, 'process_samples');
+
+    const prepared = await prepareCallbacks(test.store, [a1, b1, a2]);
+    // The new agent's machine is there before its first callback is stored.
+    const machines = await test.store.query<{ id: string; agent_id: string }>(
+      'SELECT id, agent_id FROM machines WHERE agent_id = ANY($1::uuid[])',
+      [[agentA, agentB]],
+    );
+    assert.equal(machines.length, 2);
+    const outcome = await storeCallbacks(test.store, [a1, b1, a2, a3], Date.now, prepared);
+    const again = await storeCallbacks(test.store, [b1, a2], Date.now, prepared);
+
+    assert.deepEqual([outcome.stored, outcome.duplicates], [3, 1]);
+    assert.deepEqual([again.stored, again.duplicates], [0, 2]);
+    assert.equal(
+      await countRows(test.store, 'process_samples'),
+      before + 3 * realisticRows.process_samples,
+    );
+    const machineOf = new Map(machines.map((row) => [row.agent_id, row.id]));
+    for (const { agentId, callback } of [b1, a2, a3]) {
+      const rows = await test.store.query<{ machine_id: string; n: number }>(
+        `SELECT machine_id, count(*)::int AS n FROM process_samples WHERE callback_id = $1
+         GROUP BY machine_id`,
+        [callback.callbackId],
+      );
+      assert.deepEqual(rows, [
+        { machine_id: machineOf.get(agentId), n: realisticRows.process_samples },
+      ]);
+    }
   });
 
   it('keeps tabs, newlines and backslashes in text exactly as sent', async () => {

@@ -11,6 +11,10 @@ export const advisoryLocks = {
   changeLogChain: 7_401_223,
   /** Machine number claims take turns, so one fingerprint never gets two numbers. */
   machineNumberClaims: 7_401_404,
+  /** Day partitions are created, filled from the DEFAULT partition and dropped one at a time. */
+  partitionChanges: 7_401_501,
+  /** Hubs claim scheduled job runs one at a time, so each run happens on one hub only. */
+  scheduledJobs: 7_401_502,
   /** Roll-up builds take turns, so two hubs never build the same period at once. */
-  rollups: 7_401_501,
+  rollups: 7_401_503,
 } as const;

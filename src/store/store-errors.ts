@@ -33,6 +33,9 @@ export function classifyStoreError(error: unknown): StoreFailure {
   const message = error instanceof Error ? error.message : '';
   if (typeof code === 'string') {
     if (conflictCodes.has(code)) return 'conflict';
+    // A row routed to a DEFAULT partition just as its day's partition was attached: the same
+    // row goes to the new partition when tried again.
+    if (code === '23514' && /violates partition constraint/.test(message)) return 'conflict';
     if (code.startsWith('22') || code.startsWith('23')) return 'data';
     if (unavailablePrefixes.some((prefix) => code.startsWith(prefix))) return 'unavailable';
     if (networkCodes.has(code)) return 'unavailable';

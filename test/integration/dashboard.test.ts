@@ -28,7 +28,7 @@ describe(`dashboard routes (${storeKind} store)`, () => {
   };
 
   before(async () => {
-    hub = await startTestHub({ nowMillis: () => now, rollupIntervalMillis: 0 });
+    hub = await startTestHub({ nowMillis: () => now });
     const store = hub.context.store;
     viewer = (await createApiToken(store, { role: 'viewer', actor: 'test' })).token;
     admin = (await createApiToken(store, { role: 'administrator', actor: 'test' })).token;
@@ -145,28 +145,29 @@ describe(`dashboard routes (${storeKind} store)`, () => {
   });
 });
 
-describe(`the hub's roll-up timer (${storeKind} store)`, () => {
+describe(`roll-ups among the hub's scheduled jobs (${storeKind} store)`, () => {
   let hub: TestHub;
   after(async () => {
     await hub?.cleanup();
   });
 
-  it('builds the closed days of detail stored while the hub runs', async () => {
-    hub = await startTestHub({ nowMillis: () => now, rollupIntervalMillis: 100 });
+  it('builds the closed days of detail stored while the hub runs, and keeps its run', async () => {
+    hub = await startTestHub({ nowMillis: () => now });
     const site = await seedSite(hub.context.store, 1);
     await seedCallbacks(
       hub.context.store,
       site,
       hourlyInstants('2026-06-03T00:00Z', '2026-06-04T00:00Z'),
     );
-    // Runs come every 100 ms; wait (up to a minute) for one after the seeding.
-    let days: Array<{ day: string }> = [];
-    for (let waited = 0; days.length === 0 && waited < 60_000; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      days = await hub.context.store.query<{ day: string }>(
-        "SELECT DISTINCT period_start::text AS day FROM rollups WHERE level = 'day'",
-      );
-    }
+    const outcome = await hub.context.jobs.runJobNow('rollups');
+    assert.equal(outcome.kind === 'ran' && outcome.status, 'ok', JSON.stringify(outcome));
+    const days = await hub.context.store.query<{ day: string }>(
+      "SELECT DISTINCT period_start::text AS day FROM rollups WHERE level = 'day'",
+    );
     assert.deepEqual(days, [{ day: '2026-06-03' }]);
+    const [job] = await hub.context.store.query<{ runs: number }>(
+      "SELECT runs FROM scheduled_jobs WHERE name = 'rollups'",
+    );
+    assert.equal(Number(job!.runs), 1);
   });
 });

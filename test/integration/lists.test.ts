@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { recordChange } from '../../src/hub/change-log.js';
 import { createApiToken } from '../../src/hub/credentials.js';
 import { listDefinitions } from '../../src/hub/lists/list-definitions.js';
 import { storeCallbacks } from '../../src/intake/store-callbacks.js';
@@ -27,11 +28,13 @@ const hosts = ['desk-alpha', 'desk-bravo', 'lab-charlie'];
 describe(`lists for the inspectors (${storeKind} store)`, () => {
   let hub: TestHub;
   let token: string;
+  let adminToken: string;
   const machineIds = new Map<string, string>();
 
-  const get = async (path: string) => {
+  // The change log's list is for administrators; every other list is read as a viewer.
+  const get = async (path: string, as = path.includes('/lists/changes') ? adminToken : token) => {
     const response = await fetch(`${hub.url}${path}`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${as}` },
     });
     return { status: response.status, body: (await response.json()) as Page & Row };
   };
@@ -60,6 +63,12 @@ describe(`lists for the inspectors (${storeKind} store)`, () => {
   before(async () => {
     hub = await startTestHub();
     token = (await createApiToken(hub.context.store, { role: 'viewer', actor: 'test' })).token;
+    adminToken = (await createApiToken(hub.context.store, { role: 'administrator', actor: 'test' }))
+      .token;
+    for (let i = 0; i < 20; i++) {
+      const entry = { actor: `test-${i % 2}`, action: 'test.entry', subject: `s${i % 3}` };
+      await recordChange(hub.context.store, { ...entry, detail: { i } });
+    }
     const now = Date.now();
     // Two callbacks per machine within the last day, and one two days ago (outside it).
     for (const [i, host] of hosts.entries()) {
@@ -181,6 +190,20 @@ describe(`lists for the inspectors (${storeKind} store)`, () => {
     const connections = await page('/api/v1/lists/connections?protocol=udp&address=198.51.100.14');
     assert.equal(connections.total, 6);
     assert.ok(connections.rows.every((row) => row.remotePort === 53 && row.protocol === 'udp'));
+  });
+
+  it('keeps the change log list to administrators: left out for viewers, and refused', async () => {
+    const asViewer = await get('/api/v1/lists', token);
+    assert.ok(!(asViewer.body.lists as Row[]).some((list: Row) => list.name === 'changes'));
+    const asAdmin = await get('/api/v1/lists', adminToken);
+    assert.ok((asAdmin.body.lists as Row[]).some((list: Row) => list.name === 'changes'));
+    const refused = await get('/api/v1/lists/changes', token);
+    assert.deepEqual([refused.status, refused.body.code], [403, 'forbidden']);
+    const exported = await get('/api/v1/lists/changes/export?format=json', token);
+    assert.equal(exported.status, 403);
+    const entries = await page('/api/v1/lists/changes?action=test.entry&subject=s1&limit=50');
+    assert.equal(entries.rows.length, 7, 'filtered by action and subject');
+    assert.ok(entries.rows.every((row) => row.subject === 's1'));
   });
 
   it('walks every row of every list once, in order, whatever the sort and its ties', async () => {

@@ -13,7 +13,8 @@ import { verifyCertificate } from '../../src/protocol/certificate-authority.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { sampleCallback } from '../support/sample-callback.js';
 import { issueToken, startTestCollector, type TestCollector } from '../support/test-collector.js';
-import { sessionFetch, startTestHub, type TestHub } from '../support/test-hub.js';
+import { hubApi } from '../support/hub-api.js';
+import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
 
 interface PolicyBody {
@@ -44,10 +45,8 @@ describe(`policies from the hub (${storeKind} store)`, () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await sessionFetch(hub.url, cookie, method, path, body);
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const api = (method: string, path: string, body?: unknown) =>
+    hubApi(hub.url, cookie)(method, path, body);
   const policies = async () =>
     ((await api('GET', '/api/v1/policies')).body.policies as PolicyBody[]).sort((a, b) =>
       a.name.localeCompare(b.name),
@@ -137,6 +136,31 @@ describe(`policies from the hub (${storeKind} store)`, () => {
     await agent!.callbackNow();
     assert.equal(agent!.identity.policy.policyName, 'Call centre');
     assert.equal(agent!.identity.policy.callbackIntervalSeconds, 30);
+  });
+
+  it('leaves a metric family the policy turns off out of the next callback', async () => {
+    const callCentre = (await policies()).find((policy) => policy.name === 'Call centre')!;
+    const changed = await api('PUT', `/api/v1/policies/${callCentre.id}`, {
+      settings: { ...callCentre.settings, metricFamilies: { processes: false } },
+    });
+    assert.equal(changed.status, 200);
+    const processRows = async () => {
+      const [row] = await hub.context.store.query<{ count: string }>(
+        `SELECT count(*) FROM process_samples WHERE callback_id =
+           (SELECT callback_id FROM callbacks ORDER BY received_at DESC LIMIT 1)`,
+      );
+      return Number(row!.count);
+    };
+
+    assert.equal((await agent!.callbackNow()).status, 'delivered');
+    assert.equal(await processRows(), 0, 'no process rows once the family is off');
+
+    const back = await api('PUT', `/api/v1/policies/${callCentre.id}`, {
+      settings: { ...callCentre.settings, metricFamilies: { processes: true } },
+    });
+    assert.equal(back.status, 200);
+    assert.equal((await agent!.callbackNow()).status, 'delivered');
+    assert.ok((await processRows()) > 0, 'process rows again once it is back on');
   });
 
   it('reaches a running collector with its next report', async () => {

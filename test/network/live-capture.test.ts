@@ -5,7 +5,15 @@ import { combinedCaptureSource } from '../../src/collector/capture/capture-sourc
 import { connectionReports } from '../../src/collector/network/analysis-report.js';
 import { readCaptureFile } from '../../src/collector/network/capture-file-reader.js';
 import { FlowTracker } from '../../src/collector/network/flow-tracker.js';
+import { startNetworkCollector } from '../../src/collector/network-collector.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { hubApi } from '../support/hub-api.js';
 import { skipUnlessProvided } from '../support/needs.js';
+import { issueToken } from '../support/test-collector.js';
+import { startTestHub } from '../support/test-hub.js';
+import { storeKind } from '../support/test-store.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createVethPair, vethUnavailable, type VethPair } from '../support/veth-pair.js';
 import { sharedCaptureDir } from './capture-files.js';
 
@@ -67,18 +75,7 @@ describe('live capture through libpcap', { skip }, () => {
     const live = new FlowTracker();
     const running = source.run(live);
 
-    const replay = veth.inNamespace([
-      'tcpreplay',
-      '-q',
-      `--pps=${replayPacketsPerSecond}`,
-      `--intf1=${veth.sendSide}`,
-      capture,
-    ]);
-    assert.equal(replay.status, 0, replay.stderr);
-    const deadline = Date.now() + 5_000;
-    while (live.packetsSeen < capturedPackets && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await replayAndWait(veth, () => live.packetsSeen, capturedPackets);
     await source.stop();
     await running;
     live.finish();
@@ -137,3 +134,123 @@ describe('live capture through libpcap', { skip }, () => {
     assert.deepEqual(sorted(live), sorted(offline));
   });
 });
+
+/** Packets of the capture file by transport, as the flow tracker counts them. */
+async function packetsByTransport(file: string): Promise<Record<string, number>> {
+  const offline = new FlowTracker();
+  await readCaptureFile(file, offline);
+  offline.finish();
+  const counts: Record<string, number> = {};
+  for (const c of connectionReports(offline)) {
+    counts[c.transport] = (counts[c.transport] ?? 0) + c.orig.packets + c.resp.packets;
+  }
+  return counts;
+}
+
+/** Replays the file onto the pair and waits until `seen()` reaches `expected` (or 5 s). */
+async function replayAndWait(pair: VethPair, seen: () => number, expected: number) {
+  const replay = pair.inNamespace([
+    'tcpreplay',
+    '-q',
+    `--pps=${replayPacketsPerSecond}`,
+    `--intf1=${pair.sendSide}`,
+    capture,
+  ]);
+  assert.equal(replay.status, 0, replay.stderr);
+  const deadline = Date.now() + 5_000;
+  while (seen() < expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // A little longer, so that packets the filter should have kept out would have arrived.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
+describe('a live capture filter changed while running', { skip }, () => {
+  let veth: VethPair;
+  before(() => {
+    veth = createVethPair(`f${process.pid % 100_000}`);
+  });
+  after(() => veth?.remove());
+
+  it('captures what the new filter lets through from the change on, and keeps a bad one out', async () => {
+    const { tcp, udp } = await packetsByTransport(capture);
+    assert.ok(tcp! > 0 && udp! > 0, 'the capture has both');
+    const { liveCaptureSource } =
+      await import('../../src/collector/capture/live-capture-source.js');
+    const source = liveCaptureSource({ interfaceName: veth.captureSide, filter: 'udp' });
+    const live = new FlowTracker();
+    const running = source.run(live);
+    try {
+      await replayAndWait(veth, () => live.packetsSeen, udp!);
+      assert.equal(live.packetsSeen, udp, 'only UDP under "udp"');
+
+      await source.setFilter!('tcp');
+      assert.equal(source.filter, 'tcp');
+      await replayAndWait(veth, () => live.packetsSeen, udp! + tcp!);
+      assert.equal(live.packetsSeen, udp! + tcp!, 'then only TCP under "tcp"');
+
+      await assert.rejects(source.setFilter!('tcp and and'), /capture filter "tcp and and"/);
+      assert.equal(source.filter, 'tcp', 'a refused filter changes nothing');
+      assert.equal(source.drops(), 0);
+    } finally {
+      await source.stop();
+      await running;
+    }
+  });
+});
+
+describe(
+  `a network collector following its policy's capture filter (${storeKind} store)`,
+  {
+    skip,
+  },
+  () => {
+    let veth: VethPair;
+    before(() => {
+      veth = createVethPair(`g${process.pid % 100_000}`);
+    });
+    after(() => veth?.remove());
+
+    it('applies a changed filter from the hub without a restart, and reports a bad one', async () => {
+      const { udp } = await packetsByTransport(capture);
+      const hub = await startTestHub();
+      const dir = await mkdtemp(join(tmpdir(), 'strata-network-policy-'));
+      const { liveCaptureSource } =
+        await import('../../src/collector/capture/live-capture-source.js');
+      const collector = await startNetworkCollector({
+        dataDir: join(dir, 'collector'),
+        hubUrl: hub.url,
+        token: await issueToken(hub, 'collector'),
+        source: liveCaptureSource({ interfaceName: veth.captureSide }),
+        logger: silentLogger(),
+      });
+      try {
+        const api = hubApi(hub.url, await hub.signInAsAdmin());
+        const setFilter = async (filter: string) => {
+          const { body } = await api('GET', '/api/v1/policies');
+          const policy = body.policies.find((p: any) => p.kind === 'collector' && p.isDefault);
+          const changed = await api('PUT', `/api/v1/policies/${policy.id}`, {
+            settings: { ...policy.settings, network: { filter } },
+          });
+          assert.equal(changed.status, 200, JSON.stringify(changed.body));
+          await collector.checkPolicy();
+        };
+        assert.equal(collector.status().filter, '', 'no filter until the policy sets one');
+
+        await setFilter('udp');
+        assert.equal(collector.status().filter, 'udp');
+        await replayAndWait(veth, () => collector.status().packetsSeen, udp!);
+        assert.equal(collector.status().packetsSeen, udp, 'only what the policy lets through');
+
+        await setFilter('udp port');
+        const status = collector.status();
+        assert.equal(status.filter, 'udp', 'a refused filter keeps the one in force');
+        assert.match(String(status.filterProblem), /capture filter "udp port"/);
+      } finally {
+        await collector.close();
+        await hub.cleanup();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);

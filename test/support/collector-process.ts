@@ -19,6 +19,8 @@ export interface CollectorProcess {
   /** Resolves once the collector answers on its port. */
   ready(): Promise<void>;
   kill(): Promise<void>;
+  /** The running process's id, or null when it is not running. */
+  pid(): number | null;
   /** Id and public key, known once it has activated. */
   peer(): Promise<{ id: string; publicKeyPem: string; url: string }>;
 }
@@ -70,6 +72,7 @@ export function collectorProcess(options: {
       running.kill('SIGKILL');
       await exited;
     },
+    pid: () => child?.pid ?? null,
     async peer() {
       const identity = await loadIdentity(dataDir);
       if (!identity) throw new Error('the collector has not activated');

@@ -57,6 +57,37 @@ describe('the sample series between callbacks', () => {
   });
 });
 
+describe('the sampling interval', () => {
+  it('follows a changed interval at once while running, and the default when unset', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    let reads = 0;
+    const recorder = new SampleSeriesRecorder({
+      intervalSeconds: 60,
+      read: async () => {
+        reads += 1;
+        throw new Error('no reading needed here');
+      },
+    });
+    recorder.start();
+    assert.equal(reads, 1, 'a reading at start');
+    t.mock.timers.tick(30_000);
+    assert.equal(reads, 1);
+    recorder.setIntervalSeconds(5);
+    t.mock.timers.tick(5_000);
+    assert.equal(reads, 2, 'the new interval counts from the change');
+    t.mock.timers.tick(25_000);
+    assert.equal(reads, 7, 'and goes on');
+    recorder.setIntervalSeconds(undefined);
+    assert.equal(recorder.intervalSeconds, 15);
+    recorder.stop();
+    t.mock.timers.tick(60_000);
+    assert.equal(reads, 7, 'a stopped recorder reads nothing');
+    recorder.setIntervalSeconds(0.1);
+    assert.equal(recorder.intervalSeconds, 1, 'never shorter than a second');
+    assert.equal(recorder.running, false, 'a change does not start a stopped recorder');
+  });
+});
+
 describe(`the sample series on this machine (${storeKind} store)`, () => {
   let test: TestStore;
   let dir: string;

@@ -25,7 +25,7 @@ export interface SeriesOptions {
 
 /** Takes a reading every interval; `take` hands over the points since the previous take. */
 export class SampleSeriesRecorder {
-  readonly intervalSeconds: number;
+  #intervalSeconds: number;
   /** Points left out of a callback because more than `maxSeriesPoints` came between two. */
   pointsThinned = 0;
   readonly #read: () => Promise<MachineReading>;
@@ -34,17 +34,37 @@ export class SampleSeriesRecorder {
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: SeriesOptions = {}) {
-    this.intervalSeconds = Math.max(
-      minSampleIntervalSeconds,
-      options.intervalSeconds ?? defaultSampleIntervalSeconds,
-    );
+    this.#intervalSeconds = sampleInterval(options.intervalSeconds);
     this.#read = options.read ?? (() => readMachineReading());
+  }
+
+  get intervalSeconds(): number {
+    return this.#intervalSeconds;
+  }
+
+  get running(): boolean {
+    return this.#timer !== undefined;
   }
 
   /** Reads now and then every interval until `stop`; the timer does not keep Node alive. */
   start(): void {
+    if (this.#timer) return;
     void this.sample();
-    this.#timer ??= setInterval(() => void this.sample(), this.intervalSeconds * 1_000);
+    this.#timer = setInterval(() => void this.sample(), this.#intervalSeconds * 1_000);
+    this.#timer.unref();
+  }
+
+  /**
+   * A new interval (a changed policy), from now on. Points taken so far stay, each with the
+   * span it measured; a running recorder restarts its timer on the new interval.
+   */
+  setIntervalSeconds(seconds: number | undefined): void {
+    const next = sampleInterval(seconds);
+    if (next === this.#intervalSeconds) return;
+    this.#intervalSeconds = next;
+    if (!this.#timer) return;
+    clearInterval(this.#timer);
+    this.#timer = setInterval(() => void this.sample(), next * 1_000);
     this.#timer.unref();
   }
 
@@ -74,8 +94,14 @@ export class SampleSeriesRecorder {
     // The summary covers every point; the callback carries the newest ones within its limit.
     const kept = points.slice(-maxSeriesPoints);
     this.pointsThinned += points.length - kept.length;
-    return { intervalSeconds: this.intervalSeconds, points: kept, summary };
+    return { intervalSeconds: this.#intervalSeconds, points: kept, summary };
   }
+}
+
+function sampleInterval(seconds: number | undefined): number {
+  const wanted = Number(seconds ?? defaultSampleIntervalSeconds);
+  if (!Number.isFinite(wanted)) return defaultSampleIntervalSeconds;
+  return Math.max(minSampleIntervalSeconds, wanted);
 }
 
 /** Count, min, mean, max and nearest-rank 95th percentile of one figure over the points. */

@@ -1,4 +1,4 @@
-import type { ReceivedCallback } from '../../intake/store-callbacks.js';
+import type { PreparedCallbacks, ReceivedCallback } from '../../intake/store-callbacks.js';
 
 /** What became of a batch handed to the store. */
 export type SinkOutcome =
@@ -13,6 +13,11 @@ export interface CallbackSink {
   readonly name: 'store' | 'hub';
   /** Largest batch this sink takes at once, in bytes of queued records. */
   readonly maxBatchBytes: number;
-  write(batch: readonly ReceivedCallback[]): Promise<SinkOutcome>;
+  /**
+   * Work on a batch that needs no transaction, done while the batch before it is written.
+   * Best effort: what it could not prepare (the store away, say) `write` does itself.
+   */
+  prepare?(batch: readonly ReceivedCallback[]): Promise<PreparedCallbacks>;
+  write(batch: readonly ReceivedCallback[], prepared?: PreparedCallbacks): Promise<SinkOutcome>;
   close(): Promise<void>;
 }

@@ -43,7 +43,7 @@ export class QueueAdmission {
   /** Null when a callback may be queued; otherwise why not. */
   check(incomingBytes: number): IntakeRefusalReason | null {
     const config = this.config();
-    const stats = this.queue.stats();
+    const stats = this.queue.depth();
     if (stats.bytes + incomingBytes > config.maxQueueBytes) return 'queue_full';
     if (stats.oldestAgeMillis > config.maxQueueAgeSeconds * 1_000) return 'queue_too_old';
     if (this.freeBytes - incomingBytes < config.minFreeDiskBytes) return 'disk_nearly_full';

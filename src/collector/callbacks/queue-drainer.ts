@@ -1,4 +1,4 @@
-import type { ReceivedCallback } from '../../intake/store-callbacks.js';
+import type { PreparedCallbacks, ReceivedCallback } from '../../intake/store-callbacks.js';
 import type { CallbackV1 } from '../../protocol/callback-schema.js';
 import type { Logger } from '../../shared/logger.js';
 import type { DiskQueue, QueueRecord } from '../queue/disk-queue.js';
@@ -26,10 +26,22 @@ export interface DrainerParts {
   parsed: ParsedCallbacks;
 }
 
+/** A batch read from the queue, parsed, and prepared for the sink as far as it could be. */
+interface TakenBatch {
+  records: QueueRecord[];
+  items: ReceivedCallback[];
+  prepared: PreparedCallbacks;
+}
+
+const noneTaken: TakenBatch = { records: [], items: [], prepared: new Map() };
+
 /**
  * Takes the queue in order and writes it to the store in batches. A batch is committed to the
  * queue (and so may be removed) only after the store has committed it; if the store is away
- * the same batch is tried again, with growing waits, for as long as it takes.
+ * the same batch is tried again, with growing waits, for as long as it takes. Behind a full
+ * batch (a backlog) two are in hand at once: while one is written, the next is read, parsed
+ * and its rows built, so the collector's work overlaps the store's. Batches are still written
+ * one at a time, in order.
  */
 export class QueueDrainer {
   private running = false;
@@ -66,33 +78,56 @@ export class QueueDrainer {
   }
 
   private async run(): Promise<void> {
-    const { queue, sink } = this.parts;
+    const { queue } = this.parts;
     let retryMillis = firstRetryMillis;
-    while (this.running) {
-      const records = await queue.readBatch(this.parts.batchCallbacks(), sink.maxBatchBytes);
-      if (records.length === 0) {
-        await this.pause(idleWaitMillis);
-        continue;
+    let next: Promise<TakenBatch> | null = null;
+    try {
+      while (this.running) {
+        const batch = await (next ?? this.take());
+        next = null;
+        if (batch.records.length === 0) {
+          await this.pause(idleWaitMillis);
+          continue;
+        }
+        // Read ahead only behind a full batch: with no backlog the next one would be a sliver
+        // (what arrived while this one was read), and the drainer is keeping up anyway.
+        if (batch.records.length >= this.parts.batchCallbacks()) next = this.take();
+        for (;;) {
+          const outcome = await this.write(batch.items, batch.prepared);
+          if (outcome.kind !== 'unavailable') break;
+          this.noteFailure(outcome.reason);
+          await this.pause(outcome.retryAfterMillis ?? retryMillis);
+          retryMillis = Math.min(retryMillis * 2, maxRetryMillis);
+          if (!this.running) return; // nothing committed: the batch drains after the restart
+        }
+        retryMillis = firstRetryMillis;
+        this.storeAway = false;
+        // The next batch may still be being read: the queue is not changed under it.
+        if (next) next = Promise.resolve(await next);
+        await queue.commit(batch.records);
       }
-      const items = this.decode(records);
-      for (;;) {
-        const outcome = await this.write(items);
-        if (outcome.kind !== 'unavailable') break;
-        this.noteFailure(outcome.reason);
-        await this.pause(outcome.retryAfterMillis ?? retryMillis);
-        retryMillis = Math.min(retryMillis * 2, maxRetryMillis);
-        if (!this.running) return; // nothing committed: the batch drains after the restart
-      }
-      retryMillis = firstRetryMillis;
-      this.storeAway = false;
-      await queue.commit(records);
+    } finally {
+      // Read ahead but not written: read again from the queue after the restart.
+      await next?.catch(() => undefined);
     }
   }
 
+  /** The next batch from the queue, parsed and prepared; empty when the queue is. */
+  private async take(): Promise<TakenBatch> {
+    const { queue, sink } = this.parts;
+    const records = await queue.readBatch(this.parts.batchCallbacks(), sink.maxBatchBytes);
+    if (records.length === 0) return noneTaken;
+    const items = this.decode(records);
+    return { records, items, prepared: (await sink.prepare?.(items)) ?? new Map() };
+  }
+
   /** Writes a batch; one the store refuses is split until the refused callbacks stand alone. */
-  private async write(items: readonly ReceivedCallback[]): Promise<SinkOutcome> {
+  private async write(
+    items: readonly ReceivedCallback[],
+    prepared: PreparedCallbacks,
+  ): Promise<SinkOutcome> {
     if (items.length === 0) return { kind: 'stored', stored: 0, duplicates: 0, rows: 0 };
-    const outcome = await this.parts.sink.write(items);
+    const outcome = await this.parts.sink.write(items, prepared);
     if (outcome.kind === 'stored') {
       this.parts.counters.stored += outcome.stored;
       this.parts.counters.duplicates += outcome.duplicates;
@@ -106,7 +141,7 @@ export class QueueDrainer {
     }
     const half = Math.ceil(items.length / 2);
     for (const part of [items.slice(0, half), items.slice(half)]) {
-      const partOutcome = await this.write(part);
+      const partOutcome = await this.write(part, prepared);
       if (partOutcome.kind === 'unavailable') return partOutcome;
     }
     return { kind: 'stored', stored: 0, duplicates: 0, rows: 0 };

@@ -1,4 +1,9 @@
-import { storeCallbacks, type ReceivedCallback } from '../../intake/store-callbacks.js';
+import {
+  prepareCallbacks,
+  storeCallbacks,
+  type PreparedCallbacks,
+  type ReceivedCallback,
+} from '../../intake/store-callbacks.js';
 import { classifyStoreError } from '../../store/store-errors.js';
 import type { CallbackSink, SinkOutcome } from './callback-sink.js';
 import type { StoreConnection } from './store-connection.js';
@@ -11,9 +16,19 @@ export function storeSink(connection: StoreConnection): CallbackSink {
   return {
     name: 'store',
     maxBatchBytes: maxStoreBatchBytes,
-    async write(batch: readonly ReceivedCallback[]): Promise<SinkOutcome> {
+    async prepare(batch: readonly ReceivedCallback[]): Promise<PreparedCallbacks> {
       try {
-        const outcome = await storeCallbacks(await connection.current(), batch);
+        return await prepareCallbacks(await connection.current(), batch);
+      } catch {
+        return new Map(); // the write meets the same failure and reports it
+      }
+    },
+    async write(
+      batch: readonly ReceivedCallback[],
+      prepared?: PreparedCallbacks,
+    ): Promise<SinkOutcome> {
+      try {
+        const outcome = await storeCallbacks(await connection.current(), batch, Date.now, prepared);
         return { kind: 'stored', ...outcome };
       } catch (error) {
         const reason = (error as Error).message;

@@ -12,6 +12,10 @@ export interface CaptureSource {
   stop(): Promise<void>;
   /** Packets the capture itself lost (the kernel's count); 0 for files. */
   drops(): number;
+  /** The capture filter in force (BPF syntax, empty for none); live sources only. */
+  readonly filter?: string;
+  /** Changes the capture filter while running; throws, changing nothing, if it is refused. */
+  setFilter?(filter: string): Promise<void>;
 }
 
 /** A capture file read once, as fast as the disk gives it (for replays, tests and demos). */
@@ -47,5 +51,14 @@ export function combinedCaptureSource(sources: CaptureSource[]): CaptureSource {
       await Promise.all(sources.map((source) => source.stop()));
     },
     drops: () => sources.reduce((sum, source) => sum + source.drops(), 0),
+    get filter() {
+      return sources[0]!.filter;
+    },
+    async setFilter(filter) {
+      // Each interface checks the filter in turn; one that refuses stops the change there.
+      // Not atomic: interfaces changed before a refusal keep the new filter (the same text
+      // on the same kind of link is refused by the first already).
+      for (const source of sources) await source.setFilter?.(filter);
+    },
   };
 }

@@ -38,6 +38,9 @@ export interface NetworkCollectorStatus {
   skipped: Partial<Record<SkipReason, number>>;
   /** Packets the capture itself lost (the kernel's count), when capturing live. */
   captureDrops: number;
+  /** The capture filter in force (empty: none), and why the policy's was refused, if it was. */
+  filter: string;
+  filterProblem: string | null;
   openConnections: number;
   records: number;
   queue: Pick<QueueStats, 'records' | 'bytes' | 'oldestAgeMillis' | 'setAside'>;

@@ -166,7 +166,8 @@ export class DiskQueue {
     this.oldestPendingMillis = await this.peekOldest();
   }
 
-  stats(): QueueStats {
+  /** Records and bytes not yet stored, and the oldest one's age: what intake checks each time. */
+  depth(): Pick<QueueStats, 'records' | 'bytes' | 'oldestAgeMillis'> {
     let records = 0;
     let bytes = 0;
     for (const segment of this.segments) {
@@ -179,6 +180,12 @@ export class DiskQueue {
       records,
       bytes,
       oldestAgeMillis: oldest === null ? 0 : Math.max(0, this.now() - oldest),
+    };
+  }
+
+  stats(): QueueStats {
+    return {
+      ...this.depth(),
       segments: this.segments.length,
       setAside: structuredClone(this.setAsideCounts),
       cursorSaveFailures: this.cursorSaveFailures,

@@ -66,3 +66,26 @@ export async function siteSecrets(db: Queryable): Promise<Map<number, Buffer>> {
 export function currentKeyId(secrets: ReadonlyMap<number, Buffer>): number {
   return Math.max(...secrets.keys());
 }
+
+/**
+ * What a component's policy says about Connector ID, where it says anything: a group's policy
+ * turns tagging (agents) or replay protection (collectors) on or off against the site's
+ * setting. Absent fields follow the site.
+ */
+export async function componentConnectorPolicy(
+  db: Queryable,
+  componentId: string,
+): Promise<{ tagging?: boolean; replayProtection?: boolean }> {
+  const rows = await db.query<{ connector: Record<string, unknown> | null }>(
+    `SELECT p.settings -> 'connectorId' AS connector
+     FROM components c JOIN policies p ON p.id = c.policy_id WHERE c.id = $1`,
+    [componentId],
+  );
+  const connector = rows[0]?.connector ?? {};
+  return {
+    ...(typeof connector.tagging === 'boolean' ? { tagging: connector.tagging } : {}),
+    ...(typeof connector.replayProtection === 'boolean'
+      ? { replayProtection: connector.replayProtection }
+      : {}),
+  };
+}

@@ -60,6 +60,8 @@ export interface ListDefinition {
   unique: readonly string[];
   /** The query: named columns (quoted, as `columns`), before paging. */
   query(where: WhereOf): string;
+  /** The role a caller needs beyond viewer, for lists that are not everyone's to read. */
+  role?: 'operator' | 'administrator';
 }
 
 const text = (key: string, label: string, link?: LinkKind): ColumnDefinition => ({
@@ -457,12 +459,42 @@ const destinations: ListDefinition = {
     GROUP BY d.address, d.port`,
 };
 
+/** The change log, for administrators: searched, filtered and exported like any list. */
+const changes: ListDefinition = {
+  name: 'changes',
+  label: 'Change log',
+  timeRange: true,
+  role: 'administrator',
+  columns: [
+    { key: 'at', label: 'At', type: 'time', sqlType: 'timestamptz', notNull: true },
+    { key: 'id', label: 'Entry', type: 'number', sqlType: 'float8', notNull: true },
+    text('actor', 'Who'),
+    text('action', 'Action'),
+    text('subject', 'Subject'),
+    text('detail', 'Detail'),
+  ],
+  hidden: [],
+  filters: {
+    actor: { kind: 'text', label: 'Who' },
+    action: { kind: 'text', label: 'Action' },
+    subject: { kind: 'text', label: 'Subject' },
+  },
+  search: ['actor', 'action', 'subject', 'detail'],
+  sorts: ['at', 'id', 'actor', 'action'],
+  defaultSort: { field: 'at', order: 'desc' },
+  unique: ['id'],
+  query: (where) => `
+    SELECT c.at AS "at", c.id::float8 AS "id", c.actor AS "actor", c.action AS "action",
+      c.subject AS "subject", c.detail::text AS "detail"
+    FROM change_log c
+    WHERE ${where({ time: 'c.at', actor: 'c.actor', action: 'c.action', subject: 'c.subject' })}`,
+};
+
 /** Every list, by name. */
 export const listDefinitions: Readonly<Record<string, ListDefinition>> = Object.fromEntries(
-  [machines, users, applications, processes, logons, connections, destinations].map((list) => [
-    list.name,
-    list,
-  ]),
+  [machines, users, applications, processes, logons, connections, destinations, changes].map(
+    (list) => [list.name, list],
+  ),
 );
 
 /** What `GET /api/v1/lists` says of a list: enough for a UI to build its page. */

@@ -62,7 +62,14 @@ export class NetworkIntake {
         networkDeliverySeconds,
       };
     } catch (error) {
-      if (classifyStoreError(error) !== 'unavailable') throw error;
+      const failure = classifyStoreError(error);
+      // A conflict (a day partition attached just as the batch's rows went to the DEFAULT
+      // partition, or a deadlock) goes away on its own: the batch is sent again later.
+      if (failure === 'conflict') {
+        const message = 'the batch met a concurrent change in the store; send it again';
+        return { kind: 'busy', retryAfterSeconds: busyRetrySeconds, message };
+      }
+      if (failure !== 'unavailable') throw error;
       const message = 'the store is not available; send this batch later';
       return { kind: 'busy', retryAfterSeconds: storeAwayRetrySeconds, message };
     } finally {

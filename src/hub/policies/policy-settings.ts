@@ -3,6 +3,9 @@
  * reads its policy from its certificate; a field a policy leaves out takes the component's
  * own default.
  */
+import { metricFamilies } from '../../protocol/metric-families.js';
+
+export { metricFamilies };
 
 /** Thresholds that define service levels; each is the limit of "good". */
 const thresholdProperties = {
@@ -13,22 +16,6 @@ const thresholdProperties = {
   applicationLoadMillis: { type: 'number', minimum: 0 },
   networkLatencyMillis: { type: 'number', minimum: 0 },
 } as const;
-
-/** Metric families an agent collects; each on unless a policy turns it off. */
-export const metricFamilies = [
-  'processes',
-  'connections',
-  'logons',
-  'inventory',
-  'software',
-  'usage',
-  'loadTimes',
-  'hungProcesses',
-  'displaySessions',
-  'gpu',
-  'browser',
-  'series',
-] as const;
 
 export const policySettingsSchema = {
   type: 'object',

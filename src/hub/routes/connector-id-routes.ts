@@ -5,6 +5,7 @@ import { MessageRejected } from '../../protocol/rejection.js';
 import { HttpError } from '../../shared/errors.js';
 import {
   changeConnectorSettings,
+  componentConnectorPolicy,
   currentKeyId,
   readConnectorSettings,
   siteSecrets,
@@ -45,12 +46,13 @@ export async function connectorIdRoutes(app: FastifyInstance, hub: HubContext) {
       const secrets = await siteSecrets(hub.store);
       const keyId = currentKeyId(secrets);
       const settings = await readConnectorSettings(hub.store);
+      const policy = await componentConnectorPolicy(hub.store, session.senderId);
       if (claim.issued) hub.log.info({ machineNumber: claim.number }, 'machine number issued');
       return {
         machineNumber: claim.number,
         keyId,
         machineKey: deriveMachineKey(secrets.get(keyId)!, keyId, claim.number).toString('base64'),
-        tagging: settings.tagging,
+        tagging: policy.tagging ?? settings.tagging,
         sourceUnbound: settings.sourceUnbound,
       };
     },
@@ -67,16 +69,17 @@ export async function connectorIdRoutes(app: FastifyInstance, hub: HubContext) {
     return { users: [...numbers].map(([account, number]) => ({ account, number })) };
   });
 
-  sealed('/api/v1/collector/connector-id/keys', 'collector', async () => {
+  sealed('/api/v1/collector/connector-id/keys', 'collector', async (_body, session) => {
     const secrets = await siteSecrets(hub.store);
     const settings = await readConnectorSettings(hub.store);
+    const policy = await componentConnectorPolicy(hub.store, session.senderId);
     return {
       secrets: [...secrets].map(([keyId, secret]) => ({
         keyId,
         secret: secret.toString('base64'),
       })),
       revokedMachines: await revokedMachineNumbers(hub.store),
-      replayProtection: settings.replayProtection,
+      replayProtection: policy.replayProtection ?? settings.replayProtection,
     };
   });
 

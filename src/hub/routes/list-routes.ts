@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { recordChange } from '../change-log.js';
-import { requireRole } from '../hub-auth.js';
+import { requireRole, roleReaches } from '../hub-auth.js';
+import { HttpError } from '../../shared/errors.js';
 import type { HubContext } from '../hub-context.js';
 import { describeList, listDefinitions, type ListDefinition } from '../lists/list-definitions.js';
 import {
@@ -22,13 +23,17 @@ import { searchNames } from '../lists/name-search.js';
 export async function listRoutes(app: FastifyInstance, hub: HubContext) {
   const viewer = { preValidation: requireRole(hub, 'viewer') };
 
-  app.get('/api/v1/lists', viewer, async () => ({
-    lists: Object.values(listDefinitions).map(describeList),
+  // Lists that need more than a viewer (the change log) are left out for those without it.
+  app.get('/api/v1/lists', viewer, async (request) => ({
+    lists: Object.values(listDefinitions)
+      .filter((list) => !list.role || roleReaches(request.caller!.role, list.role))
+      .map(describeList),
   }));
 
   app.get('/api/v1/lists/:list', viewer, async (request, reply) => {
     const list = listOf(request.params);
     if (!list) return refuse(reply, unknownList(request.params));
+    mayRead(request.caller!.role, list);
     const parsed = parseListRequest(list, queryOf(request.query), hub.nowMillis());
     if (parsed.kind === 'invalid') return refuse(reply, parsed);
     try {
@@ -43,6 +48,7 @@ export async function listRoutes(app: FastifyInstance, hub: HubContext) {
   app.get('/api/v1/lists/:list/export', viewer, async (request, reply) => {
     const list = listOf(request.params);
     if (!list) return refuse(reply, unknownList(request.params));
+    mayRead(request.caller!.role, list);
     const query = queryOf(request.query);
     const parsed = parseListRequest(list, query, hub.nowMillis(), ['format']);
     if (parsed.kind === 'invalid') return refuse(reply, parsed);
@@ -121,6 +127,12 @@ async function streamExport(
     .header('content-disposition', `attachment; filename="${fileName}"`)
     .header('cache-control', 'no-store')
     .send(body);
+}
+
+function mayRead(role: Parameters<typeof roleReaches>[0], list: ListDefinition) {
+  if (list.role && !roleReaches(role, list.role)) {
+    throw new HttpError(403, 'forbidden', `the ${list.name} list needs the ${list.role} role`);
+  }
 }
 
 function listOf(params: unknown): ListDefinition | undefined {

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../../shared/errors.js';
+import { requireRole } from '../hub-auth.js';
+import type { HubContext } from '../hub-context.js';
+import { defaultAdministratorWindowDays, securityFindings } from '../compliance/security-checks.js';
+import { usageHours } from '../compliance/usage-hours.js';
+
+/** Longest period one usage question may cover: a little over a year. */
+const maxUsageDays = 370;
+
+/** What policies ask to be checked and counted: security findings and hours of use. */
+export async function complianceRoutes(app: FastifyInstance, hub: HubContext) {
+  const viewer = { preValidation: requireRole(hub, 'viewer') };
+
+  app.get(
+    '/api/v1/security-findings',
+    {
+      ...viewer,
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { days: { type: 'integer', minimum: 1, maximum: 365 } },
+        },
+      },
+    },
+    async (request) => {
+      const { days } = request.query as { days?: number };
+      const nowMillis = hub.nowMillis();
+      const findings = await securityFindings(hub.store, {
+        nowMillis,
+        administratorWindowDays: days ?? defaultAdministratorWindowDays,
+      });
+      return { checkedAt: new Date(nowMillis).toISOString(), findings };
+    },
+  );
+
+  app.get(
+    '/api/v1/usage-hours',
+    {
+      ...viewer,
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const query = request.query as { from?: string; to?: string };
+      const now = new Date(hub.nowMillis());
+      // By default the current month so far, in UTC.
+      const from = query.from
+        ? new Date(query.from)
+        : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+      const to = query.to ? new Date(query.to) : now;
+      if (to <= from) throw new HttpError(400, 'invalid_period', '`to` must be after `from`');
+      if (to.getTime() - from.getTime() > maxUsageDays * 86_400_000) {
+        throw new HttpError(400, 'invalid_period', `ask for at most ${maxUsageDays} days at once`);
+      }
+      return usageHours(hub.store, { from, to });
+    },
+  );
+}
