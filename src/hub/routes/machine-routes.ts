@@ -4,17 +4,9 @@ import { requireRole } from '../hub-auth.js';
 import type { HubContext } from '../hub-context.js';
 import { getMachine, listMachines } from '../machine-queries.js';
 import { userHistory } from '../user-queries.js';
+import { timeRangeQuery } from './time-range-query.js';
 
-const historyQuery = {
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      from: { type: 'string', format: 'date-time' },
-      to: { type: 'string', format: 'date-time' },
-    },
-  },
-} as const;
+const historyQuery = { querystring: timeRangeQuery } as const;
 
 /** Read-only machine API for the UI and for programs. */
 export async function machineRoutes(app: FastifyInstance, hub: HubContext) {
