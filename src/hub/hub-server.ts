@@ -24,6 +24,7 @@ import { networkRoutes } from './routes/network-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { releaseRoutes } from './routes/release-routes.js';
+import { savedFilterRoutes } from './routes/saved-filter-routes.js';
 import { retentionRoutes } from './routes/retention-routes.js';
 import { findWebAssets, notBuiltPage } from './web-assets.js';
 
@@ -120,6 +121,7 @@ export async function buildHubServer(
   await app.register((scope) => retentionRoutes(scope, hub));
   await app.register((scope) => policyRoutes(scope, hub));
   await app.register((scope) => releaseRoutes(scope, hub));
+  await app.register((scope) => savedFilterRoutes(scope, hub));
   await app.register((scope) => listRoutes(scope, hub));
   await app.register((scope) => dashboardRoutes(scope, hub));
   await registerWebUi(app);

@@ -59,8 +59,19 @@ export async function listMachines(db: Queryable) {
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** One machine with its latest sample and recent history (oldest first), or null. */
-export async function getMachine(db: Queryable, id: string) {
+/** A span of time to show a machine's history over; both ends as dates. */
+export interface HistoryRange {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * One machine with its latest sample and history (oldest first), or null. Without a range
+ * the history is the latest `maxHistoryPoints` samples; with one, the range is cut into
+ * `maxHistoryPoints` equal spans and each span with samples gives one point (the average),
+ * so a month reads as quickly as an hour.
+ */
+export async function getMachine(db: Queryable, id: string, range?: HistoryRange) {
   if (!uuidPattern.test(id)) return null;
   const rows = await db.query<MachineRow & { latest_sample: unknown }>(
     `SELECT ${listColumns}, latest_sample FROM machines WHERE id = $1`,
@@ -69,17 +80,7 @@ export async function getMachine(db: Queryable, id: string) {
   const row = rows[0];
   if (!row) return null;
 
-  const history = await db.query<{
-    sampled_at: Date;
-    cpu_percent: number;
-    memory_used_bytes: number;
-    disk_used_bytes: number;
-  }>(
-    `SELECT sampled_at, cpu_percent, memory_used_bytes, disk_used_bytes FROM (
-       SELECT * FROM machine_samples WHERE machine_id = $1 ORDER BY sampled_at DESC LIMIT $2
-     ) recent ORDER BY sampled_at`,
-    [id, maxHistoryPoints],
-  );
+  const history = range ? await historyOver(db, id, range) : await latestHistory(db, id);
   return {
     machine: {
       ...toListItem(row),
@@ -98,4 +99,37 @@ export async function getMachine(db: Queryable, id: string) {
       diskUsedBytes: point.disk_used_bytes,
     })),
   };
+}
+
+interface HistoryRow {
+  sampled_at: Date;
+  cpu_percent: number | null;
+  memory_used_bytes: number | null;
+  disk_used_bytes: number | null;
+}
+
+function latestHistory(db: Queryable, id: string) {
+  return db.query<HistoryRow>(
+    `SELECT sampled_at, cpu_percent, memory_used_bytes, disk_used_bytes FROM (
+       SELECT * FROM machine_samples WHERE machine_id = $1 ORDER BY sampled_at DESC LIMIT $2
+     ) recent ORDER BY sampled_at`,
+    [id, maxHistoryPoints],
+  );
+}
+
+async function historyOver(db: Queryable, id: string, range: HistoryRange) {
+  const spanSeconds = Math.max(
+    1,
+    Math.ceil((range.to.getTime() - range.from.getTime()) / 1000 / maxHistoryPoints),
+  );
+  const rows = await db.query<HistoryRow>(
+    `SELECT date_bin(make_interval(secs => $4), sampled_at, $2::timestamptz) AS sampled_at,
+       avg(cpu_percent)::float8 AS cpu_percent,
+       avg(memory_used_bytes)::float8 AS memory_used_bytes,
+       avg(disk_used_bytes)::float8 AS disk_used_bytes
+     FROM machine_samples WHERE machine_id = $1 AND sampled_at >= $2 AND sampled_at < $3
+     GROUP BY 1 ORDER BY 1`,
+    [id, range.from, range.to, spanSeconds],
+  );
+  return rows;
 }

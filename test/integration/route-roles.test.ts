@@ -60,6 +60,7 @@ const access: Record<string, Access> = {
   'GET /api/v1/people': 'administrator',
   'POST /api/v1/people': 'administrator',
   'GET /api/v1/machines/:id': 'viewer',
+  'GET /api/v1/users/:account/history': 'viewer',
   'GET /api/v1/security-findings': 'viewer',
   'GET /api/v1/usage-hours': 'viewer',
   'GET /api/v1/status': 'viewer',
@@ -103,6 +104,10 @@ const access: Record<string, Access> = {
   'POST /api/v1/connector-id/machines/:number/reclaim': 'administrator',
   'POST /api/v1/connector-id/machines/:number/revoke': 'administrator',
   'POST /api/v1/connector-id/machines/:number/restore': 'administrator',
+  // Saved filters are each caller's own: anyone signed in keeps theirs.
+  'GET /api/v1/saved-filters': 'viewer',
+  'POST /api/v1/saved-filters': 'viewer',
+  'DELETE /api/v1/saved-filters/:id': 'viewer',
 };
 
 const rank: Record<Role, number> = { viewer: 0, operator: 1, administrator: 2 };

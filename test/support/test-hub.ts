@@ -111,3 +111,14 @@ export async function startTestHub(
     },
   };
 }
+
+/** A request as the web UI makes it: the session cookie, the state-change header, JSON. */
+export function sessionFetch(
+  hubUrl: string,
+  cookie: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Response> {
+  return sessionCall(hubUrl, cookie)(method, path, body);
+}

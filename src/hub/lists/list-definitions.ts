@@ -373,6 +373,7 @@ const connections: ListDefinition = {
     protocol: { kind: 'enum', values: ['tcp', 'udp'], label: 'Protocol' },
     address: { kind: 'text', label: 'Remote address' },
     port: { kind: 'integer', label: 'Remote port' },
+    pid: { kind: 'integer', label: 'Process id' },
   },
   search: ['remoteAddress', 'localAddress', 'hostname', 'user', 'state'],
   sorts: ['sampledAt', 'hostname', 'remoteAddress', 'remotePort', 'state', 'user', 'pid'],
@@ -393,6 +394,7 @@ const connections: ListDefinition = {
       protocol: 'c.protocol',
       address: 'c.remote_address',
       port: 'c.remote_port',
+      pid: 'c.pid',
     })}`,
 };
 

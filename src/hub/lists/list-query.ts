@@ -97,14 +97,18 @@ function whereBuilder(
     }
     for (const [field, value] of Object.entries(request.filters)) {
       const expression = expressions[field];
+      // A part of the query without this field matches no row; it takes no parameter, as an
+      // unused one has no type PostgreSQL can settle on.
+      if (!expression) {
+        clauses.push('false');
+        continue;
+      }
       const kind = list.filters[field]!.kind;
       const placeholder = param(
         value,
         kind === 'uuid' ? 'uuid' : kind === 'integer' ? 'int' : 'text',
       );
-      if (!expression) clauses.push('false');
-      else if (expression.includes('$value'))
-        clauses.push(expression.replaceAll('$value', placeholder));
+      if (expression.includes('$value')) clauses.push(expression.replaceAll('$value', placeholder));
       else clauses.push(`${expression} = ${placeholder}`);
     }
     return clauses.length > 0 ? clauses.join(' AND ') : 'true';

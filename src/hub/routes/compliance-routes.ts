@@ -4,6 +4,7 @@ import { requireRole } from '../hub-auth.js';
 import type { HubContext } from '../hub-context.js';
 import { defaultAdministratorWindowDays, securityFindings } from '../compliance/security-checks.js';
 import { usageHours } from '../compliance/usage-hours.js';
+import { timeRangeQuery } from './time-range-query.js';
 
 /** Longest period one usage question may cover: a little over a year. */
 const maxUsageDays = 370;
@@ -39,16 +40,7 @@ export async function complianceRoutes(app: FastifyInstance, hub: HubContext) {
     '/api/v1/usage-hours',
     {
       ...viewer,
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            from: { type: 'string', format: 'date-time' },
-            to: { type: 'string', format: 'date-time' },
-          },
-        },
-      },
+      schema: { querystring: timeRangeQuery },
     },
     async (request) => {
       const query = request.query as { from?: string; to?: string };

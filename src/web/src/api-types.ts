@@ -11,6 +11,8 @@ export type {
   ProcessSample,
 } from '../../protocol/callback-schema';
 export type { MachineSample };
+/** A named inspector filter kept on the hub (`/saved-filters`). */
+export type { SavedFilter } from '../../protocol/saved-filter';
 
 export interface SessionUser {
   name: string;
@@ -102,4 +104,117 @@ export interface ConnectorMachineNumber {
 export interface ConnectorNumbersBody {
   users: ConnectorUserNumber[];
   machines: ConnectorMachineNumber[];
+}
+
+/** One column of a list, as `GET /lists/:list` describes it. */
+export interface ListColumn {
+  key: string;
+  label: string;
+  type: 'text' | 'number' | 'bytes' | 'percent' | 'time' | 'duration';
+  /** The detail page the cell leads to; the row carries its key (`machineId`, ...). */
+  link?: 'machine' | 'user' | 'application';
+}
+
+/** One page of a list. `nextCursor` is null on the last page. */
+export interface ListPage {
+  list: string;
+  columns: ListColumn[];
+  rows: Array<Record<string, unknown>>;
+  nextCursor: string | null;
+  total: number | null;
+}
+
+/** What `GET /lists` says of one list: columns, filter fields, sortable fields. */
+export interface ListDescription {
+  name: string;
+  label: string;
+  /** Whether the list takes `from` and `to`; lists of things (machines, users) do not. */
+  timeRange: boolean;
+  columns: ListColumn[];
+  filters: Array<{ field: string; label?: string; kind: string; values?: string[] }>;
+  sorts: string[];
+  defaultSort: { field: string; order: 'asc' | 'desc' };
+}
+
+/** A collector as `GET /collectors` lists it. */
+export interface CollectorSummary {
+  id: string;
+  name: string;
+  state: string;
+  intakeUrl: string | null;
+  version: string;
+  reportedAt: string | null;
+  configVersion: number;
+  appliedConfigVersion: number | null;
+  queue: { records?: number; bytes?: number; [key: string]: unknown } | null;
+}
+
+/** A person who may sign in (`GET /people`). */
+export interface PersonSummary {
+  id: string;
+  name: string;
+  role: string;
+  mustChangePassword: boolean;
+  createdAt?: string;
+}
+
+/** One change-log entry (`GET /change-log`). */
+export interface ChangeLogEntry {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: Record<string, unknown>;
+}
+
+/** A policy (`GET /policies`); settings are those the hub's policy schema allows. */
+export interface PolicySummary {
+  id: string;
+  name: string;
+  kind: 'agent' | 'collector';
+  version: number;
+  isDefault?: boolean;
+  settings: { callbackIntervalSeconds?: number; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** An activation token as issued; the secret is shown once. */
+export interface IssuedActivationToken {
+  token: string;
+  [key: string]: unknown;
+}
+
+/** Experience bands, best first. */
+export type Band = 'Good' | 'Fair' | 'Poor';
+
+/** `GET /dashboard/overview`: counts, freshness and the latest scored day's bands. */
+export interface DashboardOverview {
+  machines: { total: number; reporting: number };
+  users: { total: number; active: number };
+  collectors: { total: number; reporting: number };
+  freshness: { latestCallbackAt: string | null; latestRolledUpDay: string | null };
+  scores: { day: string | null } & Record<Band, number>;
+}
+
+/** `GET /dashboard/worst-machines`. */
+export interface WorstMachines {
+  day: string | null;
+  machines: Array<{
+    machineId: string;
+    hostname: string;
+    score: number;
+    band: Band;
+    pulledDownBy: string[];
+  }>;
+}
+
+/** `GET /dashboard/top-applications`. */
+export interface TopApplications {
+  applications: Array<{ application: string; meanCpuPercent: number; maxCpuPercent: number }>;
+}
+
+/** `GET /dashboard/network-latency`. */
+export interface NetworkLatency {
+  groups: Array<{ groupId: string; name: string; flows: number; p95Millis: number }>;
 }

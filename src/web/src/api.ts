@@ -5,13 +5,27 @@
  */
 import type {
   ApiErrorBody,
+  ChangeLogEntry,
+  CollectorSummary,
   ConnectorMachineNumber,
+  DashboardOverview,
+  NetworkLatency,
+  TopApplications,
+  WorstMachines,
   ConnectorSettings,
   ConnectorUserNumber,
   MachineBody,
+  IssuedActivationToken,
+  ListDescription,
+  ListPage,
   MachineListBody,
+  PersonSummary,
+  PolicySummary,
+  SavedFilter,
   SessionBody,
 } from './api-types';
+import { queryString } from './query-string';
+import type { SearchBody } from './search-hits';
 
 export type ApiResult<T> =
   { kind: 'ok'; value: T } | { kind: 'error'; status: number; code: string; message: string };
@@ -78,7 +92,42 @@ export const api = {
   changePassword: (currentPassword: string, newPassword: string) =>
     request<void>('POST', '/session/password', { currentPassword, newPassword }),
   listMachines: () => request<MachineListBody>('GET', '/machines'),
-  getMachine: (id: string) => request<MachineBody>('GET', `/machines/${encodeURIComponent(id)}`),
+  /** One machine; with a range, its history covers that range (`from`, `to` ISO times). */
+  getMachine: (id: string, range?: { from: string; to: string }) =>
+    request<MachineBody>('GET', `/machines/${encodeURIComponent(id)}${queryString(range)}`),
+  /** A user's CPU and memory over a range, summed over their processes per callback. */
+  userHistory: (account: string, range: { from: string; to: string }) =>
+    request<{ history: Array<{ at: string; cpuPercent: number; memoryRssBytes: number }> }>(
+      'GET',
+      `/users/${encodeURIComponent(account)}/history${queryString(range)}`,
+    ),
+  describeLists: () => request<{ lists: ListDescription[] }>('GET', '/lists'),
+  /** One page of a list; `params` are the list API's (q, sort, order, after, filters). */
+  listPage: (list: string, params: URLSearchParams) =>
+    request<ListPage>('GET', `/lists/${encodeURIComponent(list)}${queryString(params)}`),
+  search: (q: string, limit: number) =>
+    request<SearchBody>('GET', `/search${queryString({ q, limit: String(limit) })}`),
+  listSavedFilters: () => request<{ filters: SavedFilter[] }>('GET', '/saved-filters'),
+  saveFilter: (filter: { name: string; list: string; params: Record<string, string> }) =>
+    request<SavedFilter>('POST', '/saved-filters', filter),
+  deleteSavedFilter: (id: string) => request<void>('DELETE', `/saved-filters/${id}`),
+  dashboardOverview: () => request<DashboardOverview>('GET', '/dashboard/overview'),
+  worstMachines: () => request<WorstMachines>('GET', '/dashboard/worst-machines?limit=10'),
+  topApplications: () =>
+    request<TopApplications>('GET', '/dashboard/top-applications?days=7&limit=10'),
+  networkLatency: () => request<NetworkLatency>('GET', '/dashboard/network-latency?days=7'),
+  listCollectors: () => request<{ collectors: CollectorSummary[] }>('GET', '/collectors'),
+  listPeople: () => request<{ people: PersonSummary[] }>('GET', '/people'),
+  /** Adds a person; the answer carries the first password, shown once. */
+  addPerson: (person: { name: string; role: string }) =>
+    request<{ password?: string; [key: string]: unknown }>('POST', '/people', person),
+  listChangeLog: (params: URLSearchParams) =>
+    request<{ entries: ChangeLogEntry[] }>('GET', `/change-log${queryString(params)}`),
+  listPolicies: () => request<{ policies: PolicySummary[] }>('GET', '/policies'),
+  changePolicy: (id: string, settings: PolicySummary['settings']) =>
+    request<PolicySummary>('PUT', `/policies/${encodeURIComponent(id)}`, { settings }),
+  issueActivationToken: (request_: { kind: string; uses: number; expiresHours: number }) =>
+    request<IssuedActivationToken>('POST', '/activation-tokens', request_),
   getConnectorSettings: () => request<ConnectorSettings>('GET', '/connector-id/settings'),
   changeConnectorSettings: (change: Partial<ConnectorSettings>) =>
     request<ConnectorSettings>('PUT', '/connector-id/settings', change),
@@ -92,5 +141,14 @@ export const api = {
       `/connector-id/${kind}s/${number}/${action}`,
     ),
 };
+
+/** Where a list's export downloads from, with the same filters as the table. */
+export function exportUrl(list: string, params: URLSearchParams, format: 'csv' | 'json'): string {
+  const query = new URLSearchParams(params);
+  query.delete('after');
+  query.delete('limit');
+  query.set('format', format);
+  return `${API_ROOT}/lists/${encodeURIComponent(list)}/export?${query.toString()}`;
+}
 
 export type NumberAction = 'reclaim' | 'revoke' | 'restore';

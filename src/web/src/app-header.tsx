@@ -1,21 +1,24 @@
 /**
- * The top of every signed-in page: product name, navigation, the user, sign-out, and, while
+ * The top of every signed-in page: product name, navigation, search, the user, sign-out, and, while
  * the user still has a password someone else set, a banner asking them to choose their own.
  */
 import { useState } from 'react';
 import { api } from './api';
 import type { SessionUser } from './api-types';
-import { CONNECTOR_ID_HASH, HOME_HASH } from './use-hash-route';
+import { LIST_TITLES } from './list-page';
+import { SearchBox } from './search-box';
+import { CONNECTOR_ID_HASH, HOME_HASH, LIST_PAGES, type Route } from './use-hash-route';
 
 const PASSWORD_HASH = '#/password';
 
 interface AppHeaderProps {
   user: SessionUser;
+  route: Route;
   showPasswordBanner: boolean;
   onSignedOut: () => void;
 }
 
-export function AppHeader({ user, showPasswordBanner, onSignedOut }: AppHeaderProps) {
+export function AppHeader({ user, route, showPasswordBanner, onSignedOut }: AppHeaderProps) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -35,9 +38,22 @@ export function AppHeader({ user, showPasswordBanner, onSignedOut }: AppHeaderPr
           Strata
         </a>
         <nav aria-label="Main">
-          <a href={HOME_HASH}>Machines</a>
-          <a href={CONNECTOR_ID_HASH}>Connector ID</a>
+          <NavLink href={HOME_HASH} current={route.page === 'overview'}>
+            Overview
+          </NavLink>
+          {LIST_PAGES.map((list) => (
+            <NavLink key={list} href={`#/${list}`} current={sectionOf(route) === list}>
+              {LIST_TITLES[list]}
+            </NavLink>
+          ))}
+          <NavLink href="#/admin" current={route.page === 'admin'}>
+            Administration
+          </NavLink>
+          <NavLink href={CONNECTOR_ID_HASH} current={route.page === 'connector-id'}>
+            Connector ID
+          </NavLink>
         </nav>
+        <SearchBox />
         <div className="account">
           {error !== null && (
             <span role="alert" className="error">
@@ -64,4 +80,32 @@ export function AppHeader({ user, showPasswordBanner, onSignedOut }: AppHeaderPr
       )}
     </header>
   );
+}
+
+function NavLink(props: { href: string; current: boolean; children: string }) {
+  return (
+    <a href={props.href} aria-current={props.current ? 'page' : undefined}>
+      {props.children}
+    </a>
+  );
+}
+
+/** The list a page belongs to, so the navigation marks Machines on a machine's page too. */
+function sectionOf(route: Route): string | null {
+  switch (route.page) {
+    case 'list':
+      return route.list;
+    case 'machine':
+      return 'machines';
+    case 'user':
+      return 'users';
+    case 'application':
+      return 'applications';
+    case 'process':
+      return 'processes';
+    case 'destination':
+      return 'destinations';
+    default:
+      return null;
+  }
 }

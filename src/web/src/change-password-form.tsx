@@ -82,7 +82,7 @@ export function ChangePasswordForm({ userName, mustChange, onChanged }: ChangePa
       )}
       {outcome.kind === 'changed' && (
         <p role="status" className="success">
-          Your password has been changed. <a href={HOME_HASH}>Go to the machine list</a>
+          Your password has been changed. <a href={HOME_HASH}>Go to the overview</a>
         </p>
       )}
       <button type="submit" className="primary" disabled={busy}>

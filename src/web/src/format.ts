@@ -91,3 +91,70 @@ export function formatAbsolute(iso: string): string {
   const millis = Date.parse(iso);
   return Number.isNaN(millis) ? MISSING : absolute.format(millis);
 }
+
+/** The viewer's time zone, such as "Europe/Berlin"; times on every page are shown in it. */
+export const viewerTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+// dateStyle and timeStyle cannot be combined with timeZoneName, so the parts are named.
+const zonedTime = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+});
+
+/** "4 Dec 2026, 14:05 CET": date and time in the viewer's zone, with the zone named. */
+export function formatZonedTime(value: string | number | null): string {
+  if (value === null) return MISSING;
+  const millis = typeof value === 'number' ? value : Date.parse(value);
+  return Number.isNaN(millis) ? MISSING : zonedTime.format(millis);
+}
+
+const DURATION_STEPS: [string, number][] = [
+  ['ms', 1000],
+  ['s', 60],
+  ['min', 60],
+  ['h', 24],
+  ['d', Number.POSITIVE_INFINITY],
+];
+
+/** "850 ms", "4.2 s", "3.5 min", "2.0 h"; durations arrive in milliseconds. */
+export function formatDuration(millis: number | null): string {
+  if (millis === null || !Number.isFinite(millis)) return MISSING;
+  let amount = millis;
+  for (const [unit, perNext] of DURATION_STEPS) {
+    if (Math.abs(amount) < perNext) {
+      return unit === 'ms'
+        ? `${wholeNumber.format(amount)} ms`
+        : `${oneDecimal.format(amount)} ${unit}`;
+    }
+    amount /= perNext;
+  }
+  return MISSING;
+}
+
+/** A list column's type, as the list API names it. */
+export type ColumnType = 'text' | 'number' | 'bytes' | 'percent' | 'time' | 'duration';
+
+/** A list cell as text people read, by its column's type. */
+export function formatCell(type: ColumnType, value: unknown): string {
+  if (value === null || value === undefined || value === '') return MISSING;
+  const number = typeof value === 'number' ? value : Number(value);
+  switch (type) {
+    case 'bytes':
+      return Number.isFinite(number) ? formatBytes(number) : String(value);
+    case 'percent':
+      return Number.isFinite(number) ? formatPercent(number) : String(value);
+    case 'duration':
+      return formatDuration(Number.isFinite(number) ? number : null);
+    case 'time':
+      return formatZonedTime(typeof value === 'number' ? value : String(value));
+    case 'number':
+      return Number.isFinite(number) ? new Intl.NumberFormat('en').format(number) : String(value);
+    case 'text':
+      return String(value);
+  }
+}
