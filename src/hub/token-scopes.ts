@@ -8,7 +8,7 @@
 /** Every scope, with what it opens. */
 export const scopeMeanings = {
   'read:machines':
-    'machines, collectors, agent releases, inspector lists, search and dashboards, read',
+    'machines, collectors, agent releases, inspector lists and saved filters, search, dashboards',
   'read:network': 'network flows and Connector ID numbers, read',
   'read:policies': 'policies and groups, and what they check and count (findings, usage), read',
   'write:policies': 'make and change policies and groups, import them',
@@ -40,6 +40,10 @@ export const routeScopes: Record<string, TokenScope> = {
   'GET /api/v1/dashboard/users/:id/logons': 'read:machines',
   'GET /api/v1/dashboard/top-applications': 'read:machines',
   'GET /api/v1/dashboard/network-latency': 'read:machines',
+  'GET /api/v1/users/:account/history': 'read:machines',
+  'GET /api/v1/saved-filters': 'read:machines',
+  'POST /api/v1/saved-filters': 'read:machines',
+  'DELETE /api/v1/saved-filters/:id': 'read:machines',
   'GET /api/v1/lists/:list/export': 'export',
   'GET /api/v1/security-findings': 'read:policies',
   'GET /api/v1/usage-hours': 'read:policies',
