@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { experienceScore, type ScoredDimension } from '../../src/hub/rollups/experience-score.js';
+import {
+  defaultThresholds,
+  experienceScore,
+  thresholdsFrom,
+  type ScoredDimension,
+} from '../../src/hub/rollups/experience-score.js';
 import { relativeAccuracy, smallestTracked } from '../../src/hub/rollups/rollup-histogram.js';
 import { rollupRetention, runRollups } from '../../src/hub/rollups/rollup-run.js';
 import { storeCallbacks } from '../../src/intake/store-callbacks.js';
@@ -364,5 +369,47 @@ describe(`roll-ups of callbacks stored by intake (${storeKind} store)`, () => {
          AND dimension = 'group' AND metric = 'cpu_percent'`,
     );
     assert.deepEqual(groups, [{ key: subnet!.id, count: 3 }]);
+  });
+
+  it("scores the machines a group takes, and the group, with its policy's thresholds", async () => {
+    const strict = { memoryUsedPercent: 1, cpuQueuePerCore: 0.01, diskLatencyMillis: 0.01 };
+    await test.store.query("UPDATE policies SET settings = $1 WHERE name = 'p'", [
+      JSON.stringify({ thresholds: strict }),
+    ]);
+    await test.store.query(
+      "INSERT INTO rollup_dirty (level, period_start) VALUES ('day', '2026-07-01')",
+    );
+    await runRollups(test.store, { now: Date.parse('2026-07-11T08:00Z') });
+    const [group] = await test.store.query<{ id: string }>(
+      "SELECT id::text AS id FROM component_groups WHERE name = 'office-10-1'",
+    );
+    const [grouped] = await test.store.query<{ keys: string[] }>(
+      `SELECT array_agg(DISTINCT key) AS keys FROM rollups WHERE level = 'day'
+         AND period_start = '2026-07-01' AND dimension = 'machine'
+         AND key IN (SELECT m.id::text FROM machines m
+           WHERE m.latest_sample::text LIKE '%10.1.%')`,
+    );
+    const scores = await test.store.query<{
+      dimension: ScoredDimension;
+      key: string;
+      score: number;
+      inputs: Record<string, number>;
+    }>(
+      `SELECT dimension, key, score, inputs FROM rollup_scores
+       WHERE level = 'day' AND period_start = '2026-07-01' AND dimension IN ('machine', 'group')`,
+    );
+    const inGroup = new Set([...(grouped!.keys ?? []), group!.id]);
+    assert.ok(inGroup.size > 1, 'the group takes a machine');
+    let own = 0;
+    for (const row of scores) {
+      const thresholds = inGroup.has(row.key) ? thresholdsFrom(strict) : defaultThresholds;
+      const expected = experienceScore(row.dimension, row.inputs, thresholds)!.score;
+      assert.ok(Math.abs(expected - row.score) < 1e-9, `${row.key}: ${row.score} vs ${expected}`);
+      if (!inGroup.has(row.key)) continue;
+      own++;
+      const bySite = experienceScore(row.dimension, row.inputs, defaultThresholds)!.score;
+      assert.ok(row.score < bySite, `${row.key}: stricter thresholds, a lower score`);
+    }
+    assert.ok(own >= 2, `${own} scored by the group's policy`);
   });
 });

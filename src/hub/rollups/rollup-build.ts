@@ -1,5 +1,5 @@
 import type { Queryable } from '../../store/store.js';
-import type { Thresholds } from './experience-score.js';
+import { thresholdsFrom, type Thresholds } from './experience-score.js';
 import { builtFrom, nextPeriod, type Level } from './rollup-periods.js';
 import { bucketSql } from './rollup-histogram.js';
 import { machineGroups } from './machine-groups.js';
@@ -149,7 +149,7 @@ export async function buildDays(
   await tx.query(insertDays, [bounds!.first, bounds!.last, timeZone, sorted]);
   const groups = await machineGroups(tx);
   await tx.query(groupDays, [sorted, groups.machineIds, groups.groupIds]);
-  await tx.query(scoreSql(thresholds), ['day', sorted]);
+  await scorePeriods(tx, 'day', sorted, thresholds, groups);
   return sorted.length;
 }
 
@@ -172,7 +172,43 @@ export async function buildFromBelow(
   const sorted = [...periods].sort();
   const end = nextPeriod(level, sorted.at(-1)!);
   await tx.query(mergeSql(level, source), [sorted, sorted[0]!, end]);
-  await tx.query(scoreSql(thresholds), [level, [...periods]]);
+  await scorePeriods(tx, level, sorted, thresholds, await machineGroups(tx));
+}
+
+/**
+ * Scores the periods: with the site's thresholds (the default agent policy's) for everyone,
+ * then again, with its own, for each group whose policy sets thresholds: the group's row and
+ * the rows of the machines it takes (as of now, the way policies take them).
+ */
+async function scorePeriods(
+  tx: Queryable,
+  level: Level,
+  periods: readonly string[],
+  site: Thresholds,
+  groups: { machineIds: string[]; groupIds: string[] },
+): Promise<void> {
+  await tx.query(scoreSql(site), [level, [...periods]]);
+  const own = await tx.query<{ group_id: string; thresholds: Partial<Thresholds> }>(
+    `SELECT g.id::text AS group_id, p.settings -> 'thresholds' AS thresholds
+     FROM component_groups g JOIN policies p ON p.id = g.policy_id
+     WHERE g.kind = 'agent' AND NOT p.is_default AND p.settings ? 'thresholds'`,
+  );
+  for (const { group_id: groupId, thresholds } of own) {
+    const machines = groups.machineIds.filter((_, i) => groups.groupIds[i] === groupId);
+    const narrowed: Array<['machine' | 'group', string[]]> = [
+      ['machine', machines],
+      ['group', [groupId]],
+    ];
+    for (const [dimension, keys] of narrowed) {
+      if (keys.length === 0) continue;
+      await tx.query(
+        `DELETE FROM rollup_scores WHERE level = $1 AND period_start = ANY($2::date[])
+           AND dimension = $3 AND key = ANY($4::text[])`,
+        [level, [...periods], dimension, keys],
+      );
+      await tx.query(scoreSql(thresholdsFrom(thresholds), dimension), [level, [...periods], keys]);
+    }
+  }
 }
 
 async function clear(tx: Queryable, level: Level, periods: readonly string[]): Promise<void> {

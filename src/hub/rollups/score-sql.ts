@@ -3,10 +3,14 @@ import { scoreInputs, type Thresholds } from './experience-score.js';
 /**
  * The experience score formula of experience-score.ts as one SQL statement over the roll-ups:
  * it fills rollup_scores for a level ($1) and some periods ($2, date[]), for every machine,
- * user, application and group at once. Thresholds are written into the SQL as numbers (they
- * come from code and policies, checked numbers, never from a request).
+ * user, application and group at once, or for the machines or groups named. Thresholds are
+ * written into the SQL as numbers (they come from code and policies, checked numbers, never
+ * from a request).
  */
-export function scoreSql(thresholds: Thresholds): string {
+export function scoreSql(thresholds: Thresholds, only?: 'machine' | 'group'): string {
+  // Narrowed to some machines or groups (keys in $3, text[]) that a policy of their own sets
+  // the thresholds for.
+  const narrowed = only ? ` AND dimension = '${only}' AND key = ANY($3::text[])` : '';
   const values = scoreInputs.map((input) => {
     const dims = input.dimensions.map((d) => `'${d}'`).join(', ');
     const figure =
@@ -43,7 +47,7 @@ export function scoreSql(thresholds: Thresholds): string {
         SELECT r.*, (CASE level WHEN 'day' THEN period_start + 1 WHEN 'week' THEN period_start + 7
             WHEN 'month' THEN (period_start + interval '1 month')::date
             ELSE (period_start + interval '1 year')::date END) - period_start AS period_days
-        FROM rollups r WHERE level = $1 AND period_start = ANY($2::date[])
+        FROM rollups r WHERE level = $1 AND period_start = ANY($2::date[])${narrowed}
       ) rows
       GROUP BY level, period_start, dimension, key
     ) figures
