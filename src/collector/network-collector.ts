@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComponentIdentity } from '../agent/agent-identity.js';
 import { refreshPolicy } from '../agent/policy-refresh.js';
+import { startTagVerification, type TagVerification } from './connector-tag-policy.js';
+import type { ConnectorTagDecoder } from './network/attribution.js';
 import { loadOrCreateKeyPair } from '../protocol/key-pair.js';
 import type { Logger } from '../shared/logger.js';
 import type { CaptureSource } from './capture/capture-source.js';
@@ -39,6 +41,8 @@ export interface NetworkCollectorOptions {
   filter?: string;
   /** How often the collector asks the hub whether its policy changed; default 60 s. */
   policyCheckSeconds?: number;
+  /** Read Connector ID tags with the site's keys from the hub; default true. */
+  connectorTags?: boolean;
   logger: Logger;
 }
 
@@ -70,6 +74,30 @@ export async function startNetworkCollector(
   const { queue, setAside } = await DiskQueue.open({ dir: join(options.dataDir, 'network-queue') });
   if (setAside.length > 0) log.warn({ setAside }, 'flow queue damage set aside at start');
 
+  // Connector ID: a valid tag names a connection's machine and user. The keys come from the
+  // hub; while it cannot give them (out of reach at start), connections are attributed by
+  // address, and each policy check asks again.
+  let tags: TagVerification | null = null;
+  const startTags = async () => {
+    if (tags || options.connectorTags === false) return;
+    const started = await startTagVerification(hub, {
+      onProblem: (problem) => log.warn({ problem }, 'Connector ID keys not refreshed'),
+    });
+    if ('problem' in started) {
+      log.warn(
+        { problem: started.problem },
+        'no Connector ID keys from the hub yet: connections are attributed by address',
+      );
+      return;
+    }
+    tags = started;
+  };
+  await startTags();
+  const tagDecoder: ConnectorTagDecoder = {
+    fromTcpSyn: (view) => tags?.decoder.fromTcpSyn(view),
+    fromUdpDatagram: (view) => tags?.decoder.fromUdpDatagram(view),
+  };
+
   const counters = newDeliveryCounters();
   const outbox = new FlowOutbox(queue, counters, log);
   const exporter = new IntervalExporter((record) => outbox.add(record));
@@ -80,6 +108,7 @@ export async function startNetworkCollector(
       void outbox.flush();
     },
     intervalSeconds: options.intervalSeconds,
+    tagDecoder,
   });
   const { source } = options;
 
@@ -105,6 +134,8 @@ export async function startNetworkCollector(
   };
   await followFilter();
   const checkPolicy = async () => {
+    if (tags) await tags.refresh();
+    else await startTags();
     const refresh = await refreshPolicy(hub.client, identity, keys.publicKeyPem, options.dataDir);
     if (refresh.status !== 'renewed') return;
     identity = refresh.identity;
@@ -126,6 +157,7 @@ export async function startNetworkCollector(
       packetsAnalysed: tracker.packetsAnalysed,
       skipped: { ...tracker.skipped },
       captureDrops: source.drops(),
+      tags: tags?.counts() ?? null,
       filter: source.filter ?? '',
       filterProblem,
       openConnections: tracker.store.inUse,
@@ -171,6 +203,7 @@ export async function startNetworkCollector(
     async close() {
       clearInterval(tick);
       clearInterval(policyTimer);
+      tags?.stop();
       await source.stop();
       await inputDone;
       tracker.finish();

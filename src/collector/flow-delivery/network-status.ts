@@ -1,5 +1,6 @@
 import type { SkipReason } from '../network/capture-packet.js';
 import type { QueueStats } from '../queue/disk-queue.js';
+import type { TagVerdict } from '../../protocol/connector-id/tag-verdicts.js';
 
 /** Why flow records or batches did not reach the hub (yet), each counted. */
 export interface DeliveryCounters {
@@ -38,6 +39,9 @@ export interface NetworkCollectorStatus {
   skipped: Partial<Record<SkipReason, number>>;
   /** Packets the capture itself lost (the kernel's count), when capturing live. */
   captureDrops: number;
+  /** Connector ID tags seen, by verdict (valid, untagged, bad MAC, replayed...); null when
+   * the collector has no keys from the hub. */
+  tags: Record<TagVerdict, number> | null;
   /** The capture filter in force (empty: none), and why the policy's was refused, if it was. */
   filter: string;
   filterProblem: string | null;
