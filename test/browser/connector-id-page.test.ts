@@ -70,7 +70,8 @@ describe(`the Connector ID page in Chromium (${storeKind} store)`, () => {
     await page.getByLabel('New password', { exact: true }).fill(testAdminPassword);
     await page.getByLabel('Repeat new password').fill(testAdminPassword);
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByRole('table', { name: 'Machines' }).waitFor();
+    // Signed in: the navigation is there.
+    await page.getByRole('link', { name: 'Connector ID' }).waitFor();
     // Watched from here: before sign-in the app's session check is answered 401, which
     // Chromium logs as a failed resource although it is the expected answer.
     page.on('console', (message) => {
