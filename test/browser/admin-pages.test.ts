@@ -68,6 +68,24 @@ describe(`the web UI's shell and administration (${storeKind} store)`, () => {
     await ui.screenshot('connector-id');
   });
 
+  it('shows agents with their version, the policy version they run, and state', async () => {
+    const { page } = ui;
+    await page.goto(`${ui.site.hub.url}/#/admin/agents`);
+    const row = page.getByRole('table', { name: 'Agents' }).locator('tbody tr').first();
+    await row.waitFor();
+    const [cells, versions] = [
+      await row.locator('td, th').allInnerTexts(),
+      await ui.site.hub.context.store.query<{ v: string }>(
+        "SELECT DISTINCT agent_version AS v FROM components WHERE kind = 'agent'",
+      ),
+    ];
+    assert.ok(versions.length > 0 && versions[0]!.v, "intake kept the agents' version");
+    assert.equal(cells[1], versions[0]!.v, 'the version each agent reported');
+    const text = cells.join(' ');
+    assert.match(text, /active/);
+    ui.errors.assertNone('on Administration, Agents');
+  });
+
   it('shows collectors with state, version, last report and queue depth', async () => {
     const { page } = ui;
     await page.goto(`${ui.site.hub.url}/#/admin/collectors`);

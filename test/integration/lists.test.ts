@@ -91,7 +91,10 @@ describe(`lists for the inspectors (${storeKind} store)`, () => {
     };
     assert.deepEqual(
       lists.map((list) => list.name),
-      ['machines', 'users', 'applications', 'processes', 'logons', 'connections', 'destinations'],
+      [
+        ...['machines', 'users', 'applications', 'processes', 'logons', 'connections'],
+        ...['destinations', 'agents'],
+      ],
     );
     const types = new Set(['text', 'number', 'bytes', 'percent', 'time', 'duration']);
     for (const list of lists) {

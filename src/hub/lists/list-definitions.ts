@@ -459,6 +459,51 @@ const destinations: ListDefinition = {
     GROUP BY d.address, d.port`,
 };
 
+/**
+ * Agents: what each runs (version, policy version) and when it last called back.
+ * Not yet: how many callbacks wait in an agent's offline spool (agents do not report it).
+ */
+const agents: ListDefinition = {
+  name: 'agents',
+  label: 'Agents',
+  timeRange: false,
+  columns: [
+    id('agentId', 'Agent id'),
+    id('machineId', 'Machine id'),
+    text('hostname', 'Machine', 'machine'),
+    text('agentVersion', 'Agent version'),
+    text('policy', 'Policy'),
+    figure('policyVersion', 'Policy version it runs'),
+    figure('policyLatest', 'Newest policy version'),
+    text('status', 'State'),
+    time('lastSeenAt', 'Last callback'),
+    time('activatedAt', 'Activated', true),
+  ],
+  hidden: ['agentId', 'machineId'],
+  filters: {
+    status: { kind: 'enum', values: ['active', 'revoked'], label: 'State' },
+    agentVersion: { kind: 'text', label: 'Agent version' },
+    policy: { kind: 'text', label: 'Policy' },
+  },
+  search: ['hostname', 'agentVersion', 'policy'],
+  sorts: ['hostname', 'agentVersion', 'policy', 'status', 'lastSeenAt', 'activatedAt'],
+  defaultSort: { field: 'hostname', order: 'asc' },
+  unique: ['agentId'],
+  query: (where) => `
+    SELECT c.id AS "agentId", m.id AS "machineId", coalesce(m.hostname, c.name) AS "hostname",
+      c.agent_version AS "agentVersion", p.name AS "policy",
+      c.policy_version::float8 AS "policyVersion", p.version::float8 AS "policyLatest",
+      c.status AS "status", c.last_seen_at AS "lastSeenAt", c.activated_at AS "activatedAt"
+    FROM components c
+    LEFT JOIN machines m ON m.agent_id = c.id
+    LEFT JOIN policies p ON p.id = c.policy_id
+    WHERE c.kind = 'agent' AND ${where({
+      status: 'c.status',
+      agentVersion: 'c.agent_version',
+      policy: 'p.name',
+    })}`,
+};
+
 /** The change log, for administrators: searched, filtered and exported like any list. */
 const changes: ListDefinition = {
   name: 'changes',
@@ -492,9 +537,10 @@ const changes: ListDefinition = {
 
 /** Every list, by name. */
 export const listDefinitions: Readonly<Record<string, ListDefinition>> = Object.fromEntries(
-  [machines, users, applications, processes, logons, connections, destinations, changes].map(
-    (list) => [list.name, list],
-  ),
+  [
+    ...[machines, users, applications, processes, logons, connections, destinations],
+    ...[agents, changes],
+  ].map((list) => [list.name, list]),
 );
 
 /** What `GET /api/v1/lists` says of a list: enough for a UI to build its page. */

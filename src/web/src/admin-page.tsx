@@ -64,7 +64,7 @@ function Section({ section, route, isAdministrator, onSessionLost }: AdminPagePr
     case 'collectors':
       return <CollectorsSection onSessionLost={onSessionLost} />;
     case 'agents':
-      return <AgentsSection onSessionLost={onSessionLost} />;
+      return <AgentsSection route={route} onSessionLost={onSessionLost} />;
     case 'tokens':
       return <TokensSection />;
     case 'people':

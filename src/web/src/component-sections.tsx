@@ -2,7 +2,8 @@
 import { api } from './api';
 import { ApiState } from './api-state';
 import { formatBytes, formatZonedTime, MISSING, viewerTimeZone } from './format';
-import { machineHash } from './use-hash-route';
+import { Inspector } from './inspector';
+import type { Route } from './use-hash-route';
 import { useApiCall } from './use-api-call';
 
 export function CollectorsSection({ onSessionLost }: { onSessionLost: () => void }) {
@@ -57,36 +58,14 @@ export function CollectorsSection({ onSessionLost }: { onSessionLost: () => void
 
 const numberOrMissing = (value: unknown) => (typeof value === 'number' ? String(value) : MISSING);
 
-export function AgentsSection({ onSessionLost }: { onSessionLost: () => void }) {
-  // Not yet: this reads the whole machine list (GET /machines), which has no agent version
-  // or queue depth; on a big site it should page through the list API instead.
-  const call = useApiCall(api.listMachines, 'agents', onSessionLost);
-  const machines = call.value?.machines;
-  if (machines === undefined) return <ApiState call={call} what="Agents" />;
-  if (machines.length === 0) {
-    return <p className="empty-state">No agent has called in yet.</p>;
-  }
+/** Agents as a list: version, policy version, state and last callback, paged by the hub. */
+export function AgentsSection(props: { route: Route; onSessionLost: () => void }) {
   return (
-    <table className="data-table" aria-label="Agents">
-      <caption>Times in {viewerTimeZone}.</caption>
-      <thead>
-        <tr>
-          <th scope="col">Machine</th>
-          <th scope="col">Operating system</th>
-          <th scope="col">Last callback</th>
-        </tr>
-      </thead>
-      <tbody>
-        {machines.map((machine) => (
-          <tr key={machine.id}>
-            <th scope="row">
-              <a href={machineHash(machine.id)}>{machine.hostname}</a>
-            </th>
-            <td>{machine.os}</td>
-            <td>{formatZonedTime(machine.lastSeenAt)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Inspector
+      list="agents"
+      title="Agents"
+      route={props.route}
+      onSessionLost={props.onSessionLost}
+    />
   );
 }
