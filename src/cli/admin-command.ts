@@ -68,6 +68,23 @@ export function adminCommand(): Command {
               );
             },
           ),
+      )
+      .addCommand(
+        storeCommand('list')
+          .description('list activation tokens (no secrets) and what became of each, newest first')
+          .action(async (flags: Flags) =>
+            print(await runConsoleOperation(resolveSettings(flags), 'activation-token-list', {})),
+          ),
+      )
+      .addCommand(
+        storeCommand('revoke')
+          .description('end an activation token at once: no further activation with it')
+          .argument('<id>', 'its id, from `strata admin activation-token list`')
+          .action(async (id: string, flags: Flags) =>
+            print(
+              await runConsoleOperation(resolveSettings(flags), 'activation-token-revoke', { id }),
+            ),
+          ),
       ),
   );
 

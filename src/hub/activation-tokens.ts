@@ -4,7 +4,10 @@ import {
   hashSecret,
   newActivationSecret,
 } from '../protocol/activation-token.js';
+import type { ActivationTokenView } from '../protocol/activation-token-view.js';
 import type { Queryable } from '../store/store.js';
+
+export type { ActivationTokenView };
 import { recordChange } from './change-log.js';
 
 /** Defaults for a new activation token: one use, valid for 24 hours. */
@@ -63,4 +66,59 @@ export async function consumeActivationToken(
     [hashSecret(secret), kind],
   );
   return rows[0]?.id ?? null;
+}
+
+/** Every activation token, newest first, with what became of it. */
+export async function listActivationTokens(db: Queryable): Promise<ActivationTokenView[]> {
+  const rows = await db.query<{
+    id: string;
+    kind: ActivationTokenView['kind'];
+    label: string;
+    uses_left: number;
+    activations: number;
+    created_at: Date;
+    expires_at: Date;
+    revoked_at: Date | null;
+    expired: boolean;
+  }>(
+    `SELECT t.id, t.component_kind AS kind, t.label, t.uses_left, t.created_at, t.expires_at,
+       t.revoked_at, t.expires_at <= now() AS expired,
+       (SELECT count(*)::integer FROM components c WHERE c.activation_token_id = t.id)
+         AS activations
+     FROM activation_tokens t ORDER BY t.created_at DESC, t.id`,
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    label: row.label,
+    usesLeft: row.uses_left,
+    activations: row.activations,
+    createdAt: new Date(row.created_at).toISOString(),
+    expiresAt: new Date(row.expires_at).toISOString(),
+    revokedAt: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
+    state: row.revoked_at
+      ? 'revoked'
+      : row.expired
+        ? 'expired'
+        : row.uses_left === 0
+          ? 'used_up'
+          : 'usable',
+  }));
+}
+
+/** Ends an activation token at once; false when there is no such token still open. */
+export async function revokeActivationToken(
+  db: Queryable,
+  id: string,
+  actor: string,
+): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+  const rows = await db.query(
+    `UPDATE activation_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
+     RETURNING id`,
+    [id],
+  );
+  if (rows.length === 0) return false;
+  await recordChange(db, { actor, action: 'activation_token.revoke', subject: id });
+  return true;
 }

@@ -62,6 +62,12 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
     'administrator',
     'Issue an API token, with a role, optional scopes and expiry',
   ],
+  'GET /api/v1/activation-tokens': ['administration', 'administrator', 'Activation tokens'],
+  'DELETE /api/v1/activation-tokens/:id': [
+    'administration',
+    'administrator',
+    'End an activation token',
+  ],
   'GET /api/v1/api-tokens': ['administration', 'administrator', 'API tokens, without secrets'],
   'DELETE /api/v1/api-tokens/:id': ['administration', 'administrator', 'Revoke an API token'],
   'POST /api/v1/components/:id/revoke': ['administration', 'administrator', 'Revoke a component'],

@@ -1,6 +1,11 @@
 import { ConfigError, HttpError } from '../shared/errors.js';
 import type { Store } from '../store/store.js';
-import { createActivationToken, type ActivationTokenRequest } from './activation-tokens.js';
+import {
+  createActivationToken,
+  listActivationTokens,
+  revokeActivationToken,
+  type ActivationTokenRequest,
+} from './activation-tokens.js';
 import { listChangeLog, verifyChangeLog, type ChangeLogFilter } from './change-log-audit.js';
 import { listReleases, publishRelease, withdrawRelease } from './agent-releases.js';
 import {
@@ -37,6 +42,12 @@ export function consoleOperations(
       createActivationToken(store, caPin, { ...args, actor: 'console' }),
     'api-token': (args: Omit<ApiTokenRequest, 'actor'>) =>
       createApiToken(store, { ...args, actor: 'console' }),
+    'activation-token-list': () => listActivationTokens(store),
+    'activation-token-revoke': async (args: { id: string }) => {
+      if (!(await revokeActivationToken(store, args.id, 'console')))
+        throw new ConfigError(`no open activation token ${args.id}`);
+      return { id: args.id, revoked: true };
+    },
     'api-token-list': () => listApiTokens(store),
     'api-token-revoke': async (args: { id: string }) => {
       const known = /^[0-9a-f-]{36}$/.test(args.id);

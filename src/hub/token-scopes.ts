@@ -75,6 +75,8 @@ export const routeScopes: Record<string, TokenScope> = {
   'GET /api/v1/status': 'read:status',
   'GET /metrics': 'read:status',
   'POST /api/v1/activation-tokens': 'admin:components',
+  'GET /api/v1/activation-tokens': 'admin:components',
+  'DELETE /api/v1/activation-tokens/:id': 'admin:components',
   'POST /api/v1/components/:id/revoke': 'admin:components',
   'PUT /api/v1/collectors/:id/config': 'admin:components',
   'PUT /api/v1/agent-releases/:version': 'admin:components',

@@ -59,6 +59,13 @@ describe(`the web UI's shell and administration (${storeKind} store)`, () => {
     await page.getByRole('button', { name: 'Issue token' }).click();
     const issued = page.getByRole('status').filter({ hasText: 'not shown again' });
     assert.match(await issued.innerText(), /not shown again: \S{20,}/);
+    const tokens = page.getByRole('table', { name: 'Activation tokens' });
+    const usable = tokens.locator('tbody tr').filter({ hasText: 'usable' });
+    await usable.first().waitFor();
+    const before = await usable.count();
+    await usable.first().getByRole('button', { name: 'End' }).click();
+    await tokens.locator('tbody tr').filter({ hasText: 'revoked' }).first().waitFor();
+    assert.equal(await usable.count(), before - 1, 'the token ended is no longer usable');
     ui.errors.assertNone('on Administration, Activation tokens');
     await ui.screenshot('admin-activation-tokens');
 

@@ -92,6 +92,8 @@ const access: Record<string, Access> = {
   'GET /api/v1/search': 'viewer',
   'PUT /api/v1/collectors/:id/config': 'administrator',
   'POST /api/v1/activation-tokens': 'administrator',
+  'GET /api/v1/activation-tokens': 'administrator',
+  'DELETE /api/v1/activation-tokens/:id': 'administrator',
   'POST /api/v1/api-tokens': 'administrator',
   'GET /api/v1/api-tokens': 'administrator',
   'DELETE /api/v1/api-tokens/:id': 'administrator',

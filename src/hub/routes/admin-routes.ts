@@ -3,7 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { writeBackup } from '../../store/backup-file.js';
 import { recordBackup } from '../store-admin.js';
 import { HttpError } from '../../shared/errors.js';
-import { createActivationToken } from '../activation-tokens.js';
+import {
+  createActivationToken,
+  listActivationTokens,
+  revokeActivationToken,
+} from '../activation-tokens.js';
 import { listChangeLog, maxListedEntries, verifyChangeLog } from '../change-log-audit.js';
 import { revokeComponent } from '../component-directory.js';
 import {
@@ -95,6 +99,18 @@ export async function adminRoutes(app: FastifyInstance, hub: HubContext) {
   });
 
   app.get('/api/v1/api-tokens', admin, async () => ({ tokens: await listApiTokens(hub.store) }));
+
+  app.get('/api/v1/activation-tokens', admin, async () => ({
+    tokens: await listActivationTokens(hub.store),
+  }));
+
+  app.delete('/api/v1/activation-tokens/:id', admin, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (!(await revokeActivationToken(hub.store, id, request.caller!.actor))) {
+      throw new HttpError(404, 'token_not_found', `no open activation token ${id}`);
+    }
+    return reply.code(204).send();
+  });
 
   app.delete('/api/v1/api-tokens/:id', admin, async (request, reply) => {
     const { id } = request.params as { id: string };

@@ -66,7 +66,7 @@ function Section({ section, route, isAdministrator, onSessionLost }: AdminPagePr
     case 'agents':
       return <AgentsSection route={route} onSessionLost={onSessionLost} />;
     case 'tokens':
-      return <TokensSection />;
+      return <TokensSection onSessionLost={onSessionLost} />;
     case 'people':
       return <PeopleSection onSessionLost={onSessionLost} />;
     case 'change-log':

@@ -180,6 +180,8 @@ export interface PolicySummary {
 }
 
 /** An activation token as issued; the secret is shown once. */
+export type { ActivationTokenView as ActivationTokenSummary } from '../../protocol/activation-token-view';
+
 export interface IssuedActivationToken {
   token: string;
   [key: string]: unknown;

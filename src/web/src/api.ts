@@ -4,6 +4,7 @@
  * so pages decide what to show instead of catching.
  */
 import type {
+  ActivationTokenSummary,
   ApiErrorBody,
   ChangeLogEntry,
   CollectorSummary,
@@ -128,6 +129,10 @@ export const api = {
     request<PolicySummary>('PUT', `/policies/${encodeURIComponent(id)}`, { settings }),
   issueActivationToken: (request_: { kind: string; uses: number; expiresHours: number }) =>
     request<IssuedActivationToken>('POST', '/activation-tokens', request_),
+  listActivationTokens: () =>
+    request<{ tokens: ActivationTokenSummary[] }>('GET', '/activation-tokens'),
+  revokeActivationToken: (id: string) =>
+    request<void>('DELETE', `/activation-tokens/${encodeURIComponent(id)}`),
   getConnectorSettings: () => request<ConnectorSettings>('GET', '/connector-id/settings'),
   changeConnectorSettings: (change: Partial<ConnectorSettings>) =>
     request<ConnectorSettings>('PUT', '/connector-id/settings', change),
