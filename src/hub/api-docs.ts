@@ -37,6 +37,8 @@ const routes: Record<string, [tag: string, access: Access, summary: string]> = {
   'POST /api/v1/session/password': ['people', 'viewer', "Change one's own password"],
   'GET /api/v1/people': ['people', 'administrator', 'Everyone who may sign in'],
   'POST /api/v1/people': ['people', 'administrator', 'Add a person with a role'],
+  'PUT /api/v1/people/:name': ['people', 'administrator', "Change a person's role"],
+  'DELETE /api/v1/people/:name': ['people', 'administrator', 'Remove a person'],
   'GET /api/v1/machines': ['machines', 'viewer', 'Machines with their latest figures'],
   'GET /api/v1/machines/:id': ['machines', 'viewer', 'One machine, latest sample and history'],
   'GET /api/v1/users/:account/history': ['machines', 'viewer', "A user's CPU and memory"],

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import argon2 from 'argon2';
-import type { Queryable } from '../store/store.js';
+import { advisoryLocks } from '../store/advisory-locks.js';
+import type { Queryable, Store } from '../store/store.js';
 import { recordChange } from './change-log.js';
 
 export type Role = 'administrator' | 'operator' | 'viewer';
@@ -101,6 +102,77 @@ export async function createPerson(
     detail: { role: request.role },
   });
   return { id, name: request.name, role: request.role, password };
+}
+
+/** Why a change to who may sign in was refused: no such person, or the last administrator. */
+export type PersonChangeRefusal = 'not_found' | 'last_administrator';
+
+/**
+ * Gives a person another role, at once (roles are read on every request). The last
+ * administrator keeps the role: the site would have nobody left to administer it.
+ */
+export function changeRole(
+  db: Store,
+  request: { name: string; role: Role; actor: string },
+): Promise<PersonChangeRefusal | null> {
+  return changeAdministered(db, request.name, request.role === 'administrator', async (tx, was) => {
+    if (was === request.role) return;
+    await tx.query('UPDATE people SET role = $2 WHERE name = $1', [request.name, request.role]);
+    await recordChange(tx, {
+      actor: request.actor,
+      action: 'person.role_change',
+      subject: request.name,
+      detail: { before: was, after: request.role },
+    });
+  });
+}
+
+/** Removes a person and ends their sessions at once; never the last administrator. */
+export function removePerson(
+  db: Store,
+  request: { name: string; actor: string },
+): Promise<PersonChangeRefusal | null> {
+  return changeAdministered(db, request.name, false, async (tx, was) => {
+    // Sessions go with the person (ON DELETE CASCADE).
+    await tx.query('DELETE FROM people WHERE name = $1', [request.name]);
+    await recordChange(tx, {
+      actor: request.actor,
+      action: 'person.remove',
+      subject: request.name,
+      detail: { role: was },
+    });
+  });
+}
+
+/**
+ * Runs a change to one person, unless it would take the site's last administrator away
+ * (`staysAdministrator` false for an administrator alone in the role). Changes take turns,
+ * so two at once cannot leave none.
+ */
+async function changeAdministered(
+  db: Store,
+  name: string,
+  staysAdministrator: boolean,
+  change: (tx: Queryable, was: Role) => Promise<void>,
+): Promise<PersonChangeRefusal | null> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.administrators]);
+    const [person] = await tx.query<{ role: Role }>('SELECT role FROM people WHERE name = $1', [
+      name,
+    ]);
+    if (!person) return 'not_found';
+    const losesOne = person.role === 'administrator' && !staysAdministrator;
+    if (losesOne && (await administratorCount(tx)) <= 1) return 'last_administrator';
+    await change(tx, person.role);
+    return null;
+  });
+}
+
+async function administratorCount(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    "SELECT count(*)::integer AS n FROM people WHERE role = 'administrator'",
+  );
+  return row!.n;
 }
 
 /** Everyone who may sign in, without any secret. */

@@ -88,6 +88,8 @@ export const routeScopes: Record<string, TokenScope> = {
   'POST /api/v1/connector-id/machines/:number/restore': 'admin:components',
   'GET /api/v1/people': 'admin:people',
   'POST /api/v1/people': 'admin:people',
+  'PUT /api/v1/people/:name': 'admin:people',
+  'DELETE /api/v1/people/:name': 'admin:people',
   'GET /api/v1/api-tokens': 'admin:people',
   'POST /api/v1/api-tokens': 'admin:people',
   'DELETE /api/v1/api-tokens/:id': 'admin:people',

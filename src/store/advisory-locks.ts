@@ -9,6 +9,8 @@ export const advisoryLocks = {
   collectorLimit: 7_401_222,
   /** Change log writers line up behind one head of the hash chain. */
   changeLogChain: 7_401_223,
+  /** Role changes and removals take turns, so two at once cannot leave no administrator. */
+  administrators: 7_401_224,
   /** Machine number claims take turns, so one fingerprint never gets two numbers. */
   machineNumberClaims: 7_401_404,
   /** Day partitions are created, filled from the DEFAULT partition and dropped one at a time. */

@@ -151,6 +151,35 @@ describe(`the web UI's shell and administration (${storeKind} store)`, () => {
     );
   });
 
+  it("changes a person's role and removes a person, but keeps the last administrator", async () => {
+    const { page } = ui;
+    const store = ui.site.hub.context.store;
+    await createPerson(store, { name: 'dora', role: 'viewer', actor: 'test' });
+    await page.goto(`${ui.site.hub.url}/#/admin/people`);
+    await page.getByLabel('Role of dora').selectOption('operator');
+    await page.getByRole('status').filter({ hasText: 'dora is now operator' }).waitFor();
+    const role = async (name: string) =>
+      (await store.query<{ role: string }>('SELECT role FROM people WHERE name = $1', [name]))[0]
+        ?.role;
+    assert.equal(await role('dora'), 'operator');
+
+    ui.errors.assertNone('on Administration, People');
+    await page.getByLabel('Role of admin').selectOption('viewer');
+    await page.getByRole('alert').filter({ hasText: 'last administrator' }).waitFor();
+    assert.equal(await role('admin'), 'administrator');
+    // The refusal is the one error here: Chromium logs the hub's 409 answer.
+    const refused = ui.errors.take();
+    assert.equal(refused.length, 1, refused.join('\n'));
+    assert.match(refused[0]!, /status of 409 .*\/api\/v1\/people\/admin/);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    const row = page.getByRole('row').filter({ hasText: 'dora' });
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('status').filter({ hasText: 'dora was removed' }).waitFor();
+    assert.equal(await role('dora'), undefined);
+    ui.errors.assertNone('on Administration, People');
+  });
+
   it('filters the change log by action prefix in the address, and back undoes it', async () => {
     const { page } = ui;
     await page.goto(`${ui.site.hub.url}/#/admin/change-log`);

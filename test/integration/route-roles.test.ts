@@ -59,6 +59,8 @@ const access: Record<string, Access> = {
   'GET /api/v1/machines': 'viewer',
   'GET /api/v1/people': 'administrator',
   'POST /api/v1/people': 'administrator',
+  'PUT /api/v1/people/:name': 'administrator',
+  'DELETE /api/v1/people/:name': 'administrator',
   'GET /api/v1/machines/:id': 'viewer',
   'GET /api/v1/users/:account/history': 'viewer',
   'GET /api/v1/security-findings': 'viewer',

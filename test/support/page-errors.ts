@@ -9,6 +9,8 @@ import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 export interface PageErrors {
   /** Fails with every error seen since the last check, naming `where`; then starts afresh. */
   assertNone(where: string): void;
+  /** Hands over the errors seen since the last check (for a step that must cause one). */
+  take(): string[];
 }
 
 /**
@@ -40,5 +42,6 @@ export function watchPageErrors(context: BrowserContext): PageErrors {
       const found = seen.splice(0);
       assert.deepEqual(found, [], `errors in the browser ${where}`);
     },
+    take: () => seen.splice(0),
   };
 }

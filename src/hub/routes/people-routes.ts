@@ -5,7 +5,10 @@ import { csrfHeader, requireRole, sessionCookie } from '../hub-auth.js';
 import type { HubContext } from '../hub-context.js';
 import {
   changePassword,
+  changeRole,
   createPerson,
+  removePerson,
+  type PersonChangeRefusal,
   listPeople,
   maxPersonNameChars,
   roles,
@@ -165,6 +168,54 @@ export async function peopleRoutes(app: FastifyInstance, hub: HubContext) {
       if (!created)
         throw new HttpError(409, 'person_exists', `someone is named ${body.name} already`);
       return created;
+    },
+  );
+
+  const nameParams = {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string', minLength: 1, maxLength: maxPersonNameChars } },
+  } as const;
+  const refuse = (name: string, refusal: PersonChangeRefusal | null) => {
+    if (refusal === 'not_found') throw new HttpError(404, 'person_not_found', `no person ${name}`);
+    if (refusal === 'last_administrator') {
+      throw new HttpError(
+        409,
+        'last_administrator',
+        `${name} is the last administrator; make someone else an administrator first`,
+      );
+    }
+  };
+
+  app.put(
+    '/api/v1/people/:name',
+    {
+      ...administrator,
+      schema: {
+        params: nameParams,
+        body: {
+          type: 'object',
+          required: ['role'],
+          additionalProperties: false,
+          properties: { role: { enum: roles } },
+        },
+      },
+    },
+    async (request) => {
+      const { name } = request.params as { name: string };
+      const { role } = request.body as { role: Role };
+      refuse(name, await changeRole(hub.store, { name, role, actor: request.caller!.actor }));
+      return { name, role };
+    },
+  );
+
+  app.delete(
+    '/api/v1/people/:name',
+    { ...administrator, schema: { params: nameParams } },
+    async (request, reply) => {
+      const { name } = request.params as { name: string };
+      refuse(name, await removePerson(hub.store, { name, actor: request.caller!.actor }));
+      return reply.code(204).send();
     },
   );
 }

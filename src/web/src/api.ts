@@ -122,6 +122,11 @@ export const api = {
   /** Adds a person; the answer carries the first password, shown once. */
   addPerson: (person: { name: string; role: string }) =>
     request<{ password?: string; [key: string]: unknown }>('POST', '/people', person),
+  changeRole: (name: string, role: string) =>
+    request<{ name: string; role: string }>('PUT', `/people/${encodeURIComponent(name)}`, {
+      role,
+    }),
+  removePerson: (name: string) => request<void>('DELETE', `/people/${encodeURIComponent(name)}`),
   listChangeLog: (params: URLSearchParams) =>
     request<{ entries: ChangeLogEntry[] }>('GET', `/change-log${queryString(params)}`),
   listPolicies: () => request<{ policies: PolicySummary[] }>('GET', '/policies'),

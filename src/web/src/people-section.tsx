@@ -1,4 +1,4 @@
-/** Everyone who may sign in, with their role; an administrator adds people here. */
+/** Everyone who may sign in, with their role; an administrator adds, changes and removes. */
 import { useState, type FormEvent } from 'react';
 import { api } from './api';
 import { ApiState, Outcome } from './api-state';
@@ -8,8 +8,31 @@ const ROLES = ['viewer', 'operator', 'administrator'] as const;
 
 export function PeopleSection({ onSessionLost }: { onSessionLost: () => void }) {
   const [generation, setGeneration] = useState(0);
+  const [outcome, setOutcome] = useState<{ text: string; isError: boolean } | null>(null);
   const call = useApiCall(api.listPeople, `people-${generation}`, onSessionLost);
   const people = call.value?.people;
+  const reload = () => setGeneration((n) => n + 1);
+
+  const changeRole = async (name: string, role: string) => {
+    const result = await api.changeRole(name, role);
+    setOutcome(
+      result.kind === 'ok'
+        ? { text: `${name} is now ${role}.`, isError: false }
+        : { text: `Role not changed: ${result.message}`, isError: true },
+    );
+    reload();
+  };
+  const remove = async (name: string) => {
+    if (!window.confirm(`Remove ${name}? They are signed out at once.`)) return;
+    const result = await api.removePerson(name);
+    setOutcome(
+      result.kind === 'ok'
+        ? { text: `${name} was removed.`, isError: false }
+        : { text: `Not removed: ${result.message}`, isError: true },
+    );
+    reload();
+  };
+
   return (
     <>
       {people === undefined ? (
@@ -21,20 +44,37 @@ export function PeopleSection({ onSessionLost }: { onSessionLost: () => void }) 
               <th scope="col">Name</th>
               <th scope="col">Role</th>
               <th scope="col">Password</th>
+              <th scope="col">Action</th>
             </tr>
           </thead>
           <tbody>
             {people.map((person) => (
               <tr key={person.id}>
                 <th scope="row">{person.name}</th>
-                <td>{person.role}</td>
+                <td>
+                  <select
+                    aria-label={`Role of ${person.name}`}
+                    value={person.role}
+                    onChange={(event) => void changeRole(person.name, event.target.value)}
+                  >
+                    {ROLES.map((entry) => (
+                      <option key={entry}>{entry}</option>
+                    ))}
+                  </select>
+                </td>
                 <td>{person.mustChangePassword ? 'set for them; not yet changed' : 'their own'}</td>
+                <td>
+                  <button type="button" onClick={() => void remove(person.name)}>
+                    Remove
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <AddPersonForm onAdded={() => setGeneration((n) => n + 1)} />
+      <Outcome outcome={outcome} />
+      <AddPersonForm onAdded={reload} />
     </>
   );
 }
