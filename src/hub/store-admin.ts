@@ -30,6 +30,7 @@ import {
   rowCounts,
   schemaVersion,
   storeTables,
+  foreignTables,
   tablesWithRows,
 } from '../store/table-copy.js';
 import { recordChange } from './change-log.js';
@@ -113,6 +114,13 @@ export async function moveStore(
     }
     source = await openPgliteStore(embeddedDir);
     target = await openPostgresStore(databaseUrl, 'strata-store-move');
+    const strangers = await foreignTables(target);
+    if (strangers.length > 0) {
+      throw new ConfigError(
+        `${target.location} holds tables that are not Strata's (${strangers.join(', ')}); ` +
+          'a move goes only into an empty database of its own',
+      );
+    }
     const occupied = (await schemaVersion(target)) > 0 ? await tablesWithRows(target) : [];
     if (occupied.length > 0) {
       throw new ConfigError(

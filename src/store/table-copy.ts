@@ -1,3 +1,4 @@
+import { loadMigrations } from './migrate.js';
 import type { Queryable, Transaction } from './store.js';
 
 /**
@@ -31,6 +32,36 @@ const triggerFilledTables = new Set(['rollup_changes']);
 /** Prepares a table for its rows: empties a trigger-filled one of what the load wrote. */
 export async function startLoading(tx: Queryable, table: TableShape): Promise<void> {
   if (triggerFilledTables.has(table.name)) await tx.query(`DELETE FROM ${table.name}`);
+}
+
+let strataTables: Promise<Set<string>> | null = null;
+
+/**
+ * The tables Strata's migrations make: the only ones a copy, backup or restore carries. A
+ * PostgreSQL database may hold tables of other programs too; they are never taken along.
+ */
+export function strataTableNames(): Promise<Set<string>> {
+  strataTables ??= loadMigrations().then((migrations) => {
+    const names = new Set<string>();
+    for (const { sql } of migrations) {
+      for (const match of sql.matchAll(/\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)/gi)) {
+        names.add(match[1]!.toLowerCase());
+      }
+    }
+    return names;
+  });
+  return strataTables;
+}
+
+/** Tables of the schema that are not Strata's (partitions and the ledger aside). */
+export async function foreignTables(db: Queryable): Promise<string[]> {
+  const known = await strataTableNames();
+  const rows = await db.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+     ORDER BY 1`,
+  );
+  return rows.map((row) => row.name).filter((name) => name !== ownLedger && !known.has(name));
 }
 
 /** Tables the copy leaves out: the migration ledger, which each store writes for itself. */
@@ -68,9 +99,10 @@ export async function storeTables(db: Queryable): Promise<TableShape[]> {
      WHERE k.contype = 'f' AND n.nspname = current_schema() AND child.oid <> parent.oid`,
   );
 
+  const known = await strataTableNames();
   const shapes = new Map<string, TableShape>();
   for (const row of columns) {
-    if (row.table_name === ownLedger) continue;
+    if (row.table_name === ownLedger || !known.has(row.table_name)) continue;
     // Names go into statements unquoted: the schema uses plain lowercase identifiers only.
     for (const name of [row.table_name, row.column_name]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain identifier: ${name}`);

@@ -86,6 +86,9 @@ describe(`backup and restore of the whole store (${storeKind} store)`, () => {
       })),
     );
     await hub.context.jobs.runJobNow('partition-maintenance');
+    // Another program's table in the same database: never part of a backup.
+    await hub.context.store.query('CREATE TABLE other_program_notes (note text)');
+    await hub.context.store.query("INSERT INTO other_program_notes VALUES ('not ours')");
     const [filed] = await hub.context.store.query<{ n: number }>(
       "SELECT count(*)::integer AS n FROM pg_class WHERE relname LIKE 'process_samples_p%'",
     );
@@ -116,6 +119,8 @@ describe(`backup and restore of the whole store (${storeKind} store)`, () => {
       sizes,
     );
     assert.equal(manifest.store, storeKind);
+    assert.ok(!manifest.tables.some((table) => table.name === 'other_program_notes'));
+    assert.ok(!gunzipSync(await readFile(backupFile)).toString().includes('not ours'));
     assert.equal(manifest.siteId, hub.context.identity.siteId);
   });
 

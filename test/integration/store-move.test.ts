@@ -132,6 +132,15 @@ describe('moving the embedded store to PostgreSQL', { skip: needsServer }, () =>
     } finally {
       await target.close();
     }
+    // Nor a database that holds another program's tables, even empty ones of Strata's.
+    const shared = await newDatabase();
+    const other = await openPostgresStore(shared);
+    try {
+      await other.query('CREATE TABLE other_program_notes (note text)');
+      await assert.rejects(moveStore(hubDir, shared, () => undefined), /other_program_notes/);
+    } finally {
+      await other.close();
+    }
   });
 
   it('restores a backup of the embedded store into PostgreSQL', async () => {
