@@ -249,7 +249,7 @@ export async function restoreStore(request: RestoreRequest): Promise<BackupManif
     // data steps of the migrations in between (columns added since take their defaults).
     await migrateUpTo(store, manifest.schemaVersion);
     const target = store;
-    await target.transaction(async (tx) => {
+    const loading = target.transaction(async (tx) => {
       const tables = await storeTables(tx);
       await emptyTables(tx, tables);
       await loadBackup(request.file, tx, request.progress);
@@ -272,6 +272,13 @@ export async function restoreStore(request: RestoreRequest): Promise<BackupManif
           replaced: occupied.length > 0,
         },
       });
+    });
+    // A row the store refuses (a file altered and its checksum made anew) rolls it all back.
+    await loading.catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new ConfigError(
+        `the backup could not be loaded (${reason}); the store was left as it was`,
+      );
     });
     await migrate(target);
     return manifest;

@@ -91,6 +91,18 @@ describe(`security checks and usage hours (${storeKind} store)`, () => {
     );
   });
 
+  it('refuses a minimum agent version that is not a version', async () => {
+    const { body } = await api('GET', '/api/v1/policies');
+    const policy = body.policies.find((p: any) => p.kind === 'agent' && p.isDefault);
+    for (const minAgentVersion of ['not-a-version', '1.0.0; DROP TABLE x', '']) {
+      const refused = await api('PUT', `/api/v1/policies/${policy.id}`, {
+        settings: { ...policy.settings, securityChecks: { minAgentVersion } },
+      });
+      assert.equal(refused.status, 400, minAgentVersion);
+      assert.match(String(refused.body.message), /minAgentVersion/);
+    }
+  });
+
   it('clears a finding once the agent meets the policy', async () => {
     await setAgentPolicy({
       securityChecks: { minAgentVersion: strataVersion, localAdministratorsAllowed: true },
@@ -158,6 +170,21 @@ describe(`security checks and usage hours (${storeKind} store)`, () => {
     const ada = clipped.body.rows.find((row: any) => row.account === 'ada');
     assert.equal(ada.hours, 0.5, 'only the part of a session inside the period counts');
     assert.equal(ada.sessions, 1);
+  });
+
+  it("counts this month by default, from midnight of its first day in the site's zone", async () => {
+    const zone = await api('PUT', '/api/v1/settings/time-zone', { timeZone: 'Asia/Tokyo' });
+    assert.equal(zone.status, 200, JSON.stringify(zone.body));
+    const { body } = await api('GET', '/api/v1/usage-hours');
+    // Tokyo keeps +09:00 all year: its month starts at 15:00 UTC on the last day before.
+    const parts = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Tokyo',
+      year: 'numeric',
+      month: '2-digit',
+    }).formatToParts(new Date());
+    const year = Number(parts.find((part) => part.type === 'year')!.value);
+    const month = Number(parts.find((part) => part.type === 'month')!.value);
+    assert.equal(body.from, new Date(Date.UTC(year, month - 1, 1) - 9 * hour).toISOString());
   });
 
   it('refuses a period that ends before it starts, naming the fields', async () => {

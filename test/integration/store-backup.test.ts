@@ -120,7 +120,11 @@ describe(`backup and restore of the whole store (${storeKind} store)`, () => {
     );
     assert.equal(manifest.store, storeKind);
     assert.ok(!manifest.tables.some((table) => table.name === 'other_program_notes'));
-    assert.ok(!gunzipSync(await readFile(backupFile)).toString().includes('not ours'));
+    assert.ok(
+      !gunzipSync(await readFile(backupFile))
+        .toString()
+        .includes('not ours'),
+    );
     assert.equal(manifest.siteId, hub.context.identity.siteId);
   });
 
@@ -214,14 +218,17 @@ describe(`backup and restore of the whole store (${storeKind} store)`, () => {
     const lines = text.split('\n');
     const manifestLine = lines.findIndex((line) => line.startsWith('manifest '));
     // A file rewritten with a changed header and manifest, sealed with a fresh checksum.
-    const resealed = (change: (fields: Record<string, unknown>) => void) => {
+    const resealed = (
+      change: (fields: Record<string, unknown>) => void,
+      rows: string[] = lines.slice(1, manifestLine),
+    ) => {
       const parse = (line: string, prefix: string) =>
         JSON.parse(line.slice(prefix.length)) as Record<string, unknown>;
       const header = parse(lines[0]!, 'strata-backup ');
       const manifest = parse(lines[manifestLine]!, 'manifest ');
       change(header);
       change(manifest);
-      const body = [`strata-backup ${JSON.stringify(header)}`, ...lines.slice(1, manifestLine)];
+      const body = [`strata-backup ${JSON.stringify(header)}`, ...rows];
       const content = `${body.join('\n')}\n`;
       manifest.sha256 = createHash('sha256').update(content).digest('hex');
       return gzipSync(`${content}manifest ${JSON.stringify(manifest)}\n`);
@@ -242,6 +249,11 @@ describe(`backup and restore of the whole store (${storeKind} store)`, () => {
         /schema version 9999, newer than this Strata/,
       ],
       ['not a backup', gzipSync('hello\n'), /not a Strata backup/],
+      [
+        'a row the store refuses, sealed anew',
+        resealed(() => undefined, withBadPolicyVersion(lines.slice(1, manifestLine))),
+        /could not be loaded .*invalid input syntax.*left as it was/,
+      ],
     ];
     const before = await withStore(allRows);
 
@@ -287,4 +299,13 @@ async function wipe(hub: TestHub): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** The backup's rows with the first policy's version made text, which the store refuses. */
+function withBadPolicyVersion(rows: string[]): string[] {
+  const header = rows.findIndex((line) => line.startsWith('table policies '));
+  const column = rows[header]!.split(' ')[2]!.split(',').indexOf('version');
+  const fields = rows[header + 1]!.split('\t');
+  fields[column] = 'notanumber';
+  return rows.map((line, i) => (i === header + 1 ? fields.join('\t') : line));
 }

@@ -73,6 +73,10 @@ describe(`API tokens with scopes and expiry (${storeKind} store)`, () => {
     assert.equal(response.status, 400);
     const body = (await response.json()) as { code: string; message: string };
     assert.match(body.message, /scopes/);
+    // An empty list is refused too: it would read as no narrowing at all.
+    const empty = await asAdmin('POST', '/api/v1/api-tokens', { role: 'viewer', scopes: [] });
+    assert.equal(empty.status, 400);
+    assert.match(((await empty.json()) as { message: string }).message, /scopes/);
   });
 
   it('revokes a token at once, once, and logs it', async () => {

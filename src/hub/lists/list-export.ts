@@ -63,11 +63,32 @@ function formatRows(
   first: boolean,
 ): string {
   if (format === 'csv') {
-    return stringify(rows, { header: first, columns, record_delimiter: '\r\n' });
+    return stringify(rows.map(inertForSpreadsheets), {
+      header: first,
+      columns,
+      record_delimiter: '\r\n',
+    });
   }
   const lines = rows.map((row) => JSON.stringify(row));
   if (format === 'ndjson') return `${lines.join('\n')}\n`;
   return `${first ? '\n' : ',\n'}${lines.join(',\n')}`;
+}
+
+/**
+ * Text that a spreadsheet would take for a formula (it starts with =, +, -, @, a tab or a
+ * carriage return) gets a leading apostrophe in CSV: process names and command lines are
+ * chosen by whoever runs a program on a monitored machine, and `=HYPERLINK(...)` must stay
+ * text when an administrator opens the export. Numbers stay numbers; JSON is left as is.
+ */
+export function inertForSpreadsheets(row: Record<string, unknown>): Record<string, unknown> {
+  let safe: Record<string, unknown> | null = null;
+  for (const [key, value] of Object.entries(row)) {
+    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(value)) {
+      safe ??= { ...row };
+      safe[key] = `'${value}`;
+    }
+  }
+  return safe ?? row;
 }
 
 function cursorValues(cursor: string): Array<string | null> {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ruleMatches, type ComponentFacts } from './component-groups.js';
+import fc from 'fast-check';
+import { globMatches, ruleMatches, type ComponentFacts } from './component-groups.js';
 
 const desk: ComponentFacts = {
   id: '00000000-0000-4000-8000-000000000001',
@@ -16,6 +17,35 @@ describe('group rules', () => {
     assert.equal(ruleMatches({ namePattern: 'desk-00??' }, desk), true);
     assert.equal(ruleMatches({ namePattern: 'desk-0' }, desk), false);
     assert.equal(ruleMatches({ namePattern: 'desk.0042' }, desk), false, 'a dot is a dot');
+  });
+
+  it('match a name pattern as a regular expression of the same pattern would', () => {
+    const reference = (pattern: string, name: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+        'is',
+      ).test(name);
+    const letters = fc.constantFrom('a', 'b', 'A', '-', '.', '*', '?');
+    fc.assert(
+      fc.property(
+        fc.array(letters, { maxLength: 8 }).map((chars) => chars.join('')),
+        fc
+          .array(fc.constantFrom('a', 'b', 'A', '-', '.'), { maxLength: 10 })
+          .map((c) => c.join('')),
+        (pattern, name) => globMatches(pattern, name) === reference(pattern, name),
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('match a pattern of many stars against a long name without going back and forth', () => {
+    // A regular expression of this pattern backtracks for many seconds on such a name.
+    const pattern = '*a*a*a*a*a*a*a*a*a*a*a*a*b';
+    assert.equal(globMatches(pattern, 'a'.repeat(255)), false);
+    assert.equal(globMatches(pattern, `${'a'.repeat(254)}b`), true);
   });
 
   it('match part of the operating system name', () => {

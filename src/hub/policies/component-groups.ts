@@ -148,12 +148,35 @@ export function ruleMatches(rule: GroupRule, component: ComponentFacts): boolean
   return checks.length > 0 && checks.every(Boolean);
 }
 
-function globMatches(pattern: string, name: string): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 'i').test(name);
+/**
+ * `*` any run of characters, `?` one character, the rest itself, any case. Matched by walking
+ * both strings once, going back only to the last `*` (at most name × pattern steps): a
+ * regular expression built from a pattern with many stars can take exponential time, and a
+ * group rule is checked on the hub's one thread at every activation and policy check.
+ */
+export function globMatches(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let pi = 0;
+  let ni = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  while (ni < n.length) {
+    if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === n[ni]))) {
+      pi++;
+      ni++;
+    } else if (pi < p.length && p[pi] === '*') {
+      starAt = pi++;
+      resumeAt = ni;
+    } else if (starAt >= 0) {
+      pi = starAt + 1;
+      ni = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === '*') pi++;
+  return pi === p.length;
 }
 
 function inSubnet(subnet: string, addresses: string[]): boolean {

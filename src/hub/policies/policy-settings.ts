@@ -63,7 +63,12 @@ export const policySettingsSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        minAgentVersion: { type: 'string', maxLength: 40 },
+        minAgentVersion: {
+          type: 'string',
+          maxLength: 40,
+          // Dotted numbers, as agents report their version: 1.4, 1.4.2, v1.4.2-rc1.
+          pattern: '^v?[0-9]+(\\.[0-9]+){0,3}([-+][0-9A-Za-z.-]+)?$',
+        },
         localAdministratorsAllowed: { type: 'boolean' },
       },
     },

@@ -44,10 +44,12 @@ const apiTokenSchema = {
       role: { enum: roles },
       scopes: {
         type: 'array',
+        // An empty list would read as "no narrowing": leave the field out for that.
+        minItems: 1,
         uniqueItems: true,
         maxItems: tokenScopes.length,
         items: { enum: tokenScopes },
-        description: 'narrow the token to these route groups; none: all its role allows',
+        description: 'narrow the token to these route groups; left out: all its role allows',
       },
       label: { type: 'string', maxLength: 200 },
       expiresDays: { type: 'number', exclusiveMinimum: 0, maximum: 3_650 },

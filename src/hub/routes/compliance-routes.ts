@@ -4,6 +4,7 @@ import { requireRole } from '../hub-auth.js';
 import type { HubContext } from '../hub-context.js';
 import { defaultAdministratorWindowDays, securityFindings } from '../compliance/security-checks.js';
 import { usageHours } from '../compliance/usage-hours.js';
+import { readSiteTimeZone } from '../rollups/site-time-zone.js';
 import { timeRangeQuery } from './time-range-query.js';
 
 /** Longest period one usage question may cover: a little over a year. */
@@ -45,10 +46,8 @@ export async function complianceRoutes(app: FastifyInstance, hub: HubContext) {
     async (request) => {
       const query = request.query as { from?: string; to?: string };
       const now = new Date(hub.nowMillis());
-      // By default the current month so far, in UTC.
-      const from = query.from
-        ? new Date(query.from)
-        : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+      // By default the current month so far, in the site's time zone (as roll-ups count).
+      const from = query.from ? new Date(query.from) : await monthStart(hub, now);
       const to = query.to ? new Date(query.to) : now;
       if (to <= from) throw new HttpError(400, 'invalid_period', '`to` must be after `from`');
       if (to.getTime() - from.getTime() > maxUsageDays * 86_400_000) {
@@ -57,4 +56,14 @@ export async function complianceRoutes(app: FastifyInstance, hub: HubContext) {
       return usageHours(hub.store, { from, to });
     },
   );
+}
+
+/** The first instant of `now`'s month in the site's time zone. */
+async function monthStart(hub: HubContext, now: Date): Promise<Date> {
+  const zone = await readSiteTimeZone(hub.store);
+  const [row] = await hub.store.query<{ start: Date }>(
+    `SELECT date_trunc('month', $1::timestamptz AT TIME ZONE $2) AT TIME ZONE $2 AS start`,
+    [now, zone],
+  );
+  return new Date(row!.start);
 }

@@ -28,6 +28,7 @@ describe('page state in the address', () => {
     );
     assert.equal(parseHash('').page, 'overview');
     assert.equal(parseHash('#/nowhere/at/all/x').page, 'not-found');
+    assert.equal(parseHash('#/machines/%E0%A4%A').page, 'not-found', 'a broken escape');
   });
 
   it('keeps each inspector to its own prefix and leaves the page range alone', () => {

@@ -52,10 +52,16 @@ export function parseHash(hash: string): Route {
   const whole = hash.replace(/^#/, '') || HOME_HASH.slice(1);
   const [path = '', query = ''] = whole.split('?', 2);
   const params = new URLSearchParams(query);
-  const parts = path
-    .split('/')
-    .filter((part) => part !== '')
-    .map((part) => decodeURIComponent(part));
+  let parts: string[];
+  try {
+    parts = path
+      .split('/')
+      .filter((part) => part !== '')
+      .map((part) => decodeURIComponent(part));
+  } catch {
+    // A broken escape (%E0%A4%A) is an address nobody made: the page that says so.
+    return { page: 'not-found', path, params };
+  }
   return { ...routeOf(parts, path), params };
 }
 
