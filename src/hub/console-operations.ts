@@ -20,7 +20,7 @@ import {
   readRetentionSettings,
   type RetentionSettings,
 } from './retention/retention-settings.js';
-import { createPerson, resetPassword, type Role } from './people.js';
+import { createPerson, maxPersonNameChars, resetPassword, type Role } from './people.js';
 import { exportPolicies, importPolicies } from './policies/policy-transfer.js';
 import { readSiteTimeZone, setSiteTimeZone } from './rollups/site-time-zone.js';
 import { backupToFile } from './store-admin.js';
@@ -74,6 +74,12 @@ export function consoleOperations(
         throw error;
       }),
     'person-create': async (args: { name: string; role: Role }) => {
+      // The same bounds as the API's: a name someone can type at the sign-in page.
+      const name = args.name.trim();
+      if (name.length === 0 || name.length > maxPersonNameChars || name !== args.name)
+        throw new ConfigError(
+          `a name has 1 to ${maxPersonNameChars} characters, without spaces around it`,
+        );
       const created = await createPerson(store, { ...args, actor: 'console' });
       if (!created) throw new ConfigError(`someone is named ${args.name} already`);
       return created;

@@ -118,6 +118,12 @@ describe(`the change log's hash chain (${storeKind} store)`, () => {
     const badDate = await api('GET', '/api/v1/change-log?from=yesterday');
     assert.equal(badDate.status, 400);
     assert.match(((await badDate.json()) as { message: string }).message, /from/);
+    const backwards = await api(
+      'GET',
+      '/api/v1/change-log?from=2026-12-04T00:00:00Z&to=2026-12-03T00:00:00Z',
+    );
+    assert.equal(backwards.status, 400);
+    assert.match(((await backwards.json()) as { message: string }).message, /from: must not/);
   });
 
   it('refuses to update or delete an entry in the store itself', async () => {

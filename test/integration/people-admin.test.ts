@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { consoleOperations } from '../../src/hub/console-operations.js';
 import { hubApi } from '../support/hub-api.js';
 import { sessionCall, startTestHub, type TestHub } from '../support/test-hub.js';
 import { storeKind } from '../support/test-store.js';
@@ -78,5 +79,16 @@ describe(`people's roles and removal (${storeKind} store)`, () => {
       "SELECT role FROM people WHERE name = 'admin'",
     );
     assert.equal(row!.role, 'administrator');
+  });
+
+  it('keeps names from the console within the bounds the API sets', async () => {
+    const operations = consoleOperations(hub.context.store, hub.context.identity.caPin, null);
+    for (const name of ['a'.repeat(101), ' padded', '']) {
+      await assert.rejects(
+        operations['person-create']({ name, role: 'viewer' }),
+        /1 to 100 characters/,
+        JSON.stringify(name),
+      );
+    }
   });
 });

@@ -86,4 +86,15 @@ describe(`saved filters (${storeKind} store)`, () => {
     assert.equal(typeof body.code, 'string');
     assert.ok(body.message.length > 0);
   });
+
+  it('refuses a filter saved for a list that does not exist, naming it', async () => {
+    const response = await asAdmin('POST', '/saved-filters', {
+      name: 'nowhere',
+      list: 'nosuch',
+      params: { q: 'x' },
+    });
+    assert.equal(response.status, 400);
+    const body = (await response.json()) as { code: string; message: string };
+    assert.match(body.message, /no list named nosuch/);
+  });
 });

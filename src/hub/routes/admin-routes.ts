@@ -139,12 +139,16 @@ export async function adminRoutes(app: FastifyInstance, hub: HubContext) {
   app.get('/api/v1/change-log', { ...admin, schema: changeLogQuerySchema }, async (request) => {
     const query = request.query as Record<string, string | number | undefined>;
     const date = (text: unknown) => (typeof text === 'string' ? new Date(text) : undefined);
+    const [from, to] = [date(query.from), date(query.to)];
+    if (from && to && from > to) {
+      throw new HttpError(400, 'invalid_request', 'from: must not be after to');
+    }
     const entries = await listChangeLog(hub.store, {
       actor: query.actor as string | undefined,
       action: query.action as string | undefined,
       subject: query.subject as string | undefined,
-      from: date(query.from),
-      to: date(query.to),
+      from,
+      to,
       beforeId: query.before as string | undefined,
       limit: query.limit as number,
     });

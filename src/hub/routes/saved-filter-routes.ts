@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../../shared/errors.js';
+import { listDefinitions } from '../lists/list-definitions.js';
 import { requireRole } from '../hub-auth.js';
 import type { HubContext } from '../hub-context.js';
 import {
@@ -44,6 +45,14 @@ export async function savedFilterRoutes(app: FastifyInstance, hub: HubContext) {
     { ...viewer, schema: { body: savedFilterBody } },
     async (request, reply) => {
       const body = request.body as { name: string; list?: string; params: Record<string, string> };
+      if (body.list !== undefined && !Object.hasOwn(listDefinitions, body.list)) {
+        const names = Object.keys(listDefinitions).join(', ');
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `list: no list named ${body.list}; there are ${names}`,
+        );
+      }
       const outcome = await saveFilter(hub.store, request.caller!.actor, {
         ...body,
         name: body.name.trim(),
