@@ -180,6 +180,34 @@ describe(`the web UI's shell and administration (${storeKind} store)`, () => {
     ui.errors.assertNone('on Administration, People');
   });
 
+  it("changes the site's retention and time zone, and says why a bad zone is refused", async () => {
+    const { page } = ui;
+    const store = ui.site.hub.context.store;
+    await page.goto(`${ui.site.hub.url}/#/admin/settings`);
+    await page.getByLabel('Days of detail kept').fill('45');
+    await page.getByLabel(/Storage ceiling/).fill('2');
+    await page.getByRole('button', { name: 'Save retention' }).click();
+    await page.getByRole('status').filter({ hasText: 'Retention saved' }).waitFor();
+    const [retention] = await store.query<{ value: Record<string, number> }>(
+      "SELECT value FROM hub_settings WHERE key = 'retention'",
+    );
+    assert.deepEqual(retention!.value, { detailDays: 45, ceilingBytes: 2 * 1024 ** 3 });
+
+    ui.errors.assertNone('on Administration, Settings');
+    await page.getByLabel(/Time zone \(IANA/).fill('Not/AZone');
+    await page.getByRole('button', { name: 'Save time zone' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Not saved' }).waitFor();
+    assert.equal(ui.errors.take().length, 1, 'the refusal (400) is the one error');
+    await page.getByLabel(/Time zone \(IANA/).fill('Asia/Tokyo');
+    await page.getByRole('button', { name: 'Save time zone' }).click();
+    await page.getByRole('status').filter({ hasText: 'Asia/Tokyo' }).waitFor();
+    const [zone] = await store.query<{ value: unknown }>(
+      "SELECT value FROM hub_settings WHERE key = 'site_time_zone'",
+    );
+    assert.match(JSON.stringify(zone!.value), /Asia\/Tokyo/);
+    ui.errors.assertNone('on Administration, Settings');
+  });
+
   it('filters the change log by action prefix in the address, and back undoes it', async () => {
     const { page } = ui;
     await page.goto(`${ui.site.hub.url}/#/admin/change-log`);

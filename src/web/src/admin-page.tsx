@@ -1,12 +1,13 @@
 /**
- * Administration: collectors and agents, activation tokens, people and roles, the change log
- * and policies. Everyone signed in sees what the hub shows their role; only administrators
+ * Administration: collectors and agents, activation tokens, people and roles, the change log,
+ * policies and site settings. Everyone signed in sees what the hub shows their role; only administrators
  * see the sections and the actions that need that role.
  */
 import { ChangeLogSection } from './change-log-section';
 import { CollectorsSection, AgentsSection } from './component-sections';
 import { PeopleSection } from './people-section';
 import { PoliciesSection } from './policies-section';
+import { SettingsSection } from './settings-section';
 import { TokensSection } from './tokens-section';
 import type { AdminSection, Route } from './use-hash-route';
 
@@ -17,10 +18,11 @@ const SECTION_TITLES: Record<AdminSection, string> = {
   people: 'People and roles',
   'change-log': 'Change log',
   policies: 'Policies',
+  settings: 'Settings',
 };
 
 /** Sections that read routes only administrators may call. */
-const ADMINISTRATORS_ONLY: AdminSection[] = ['tokens', 'people', 'change-log'];
+const ADMINISTRATORS_ONLY: AdminSection[] = ['tokens', 'people', 'change-log', 'settings'];
 
 interface AdminPageProps {
   section: AdminSection;
@@ -73,5 +75,7 @@ function Section({ section, route, isAdministrator, onSessionLost }: AdminPagePr
       return <ChangeLogSection route={route} onSessionLost={onSessionLost} />;
     case 'policies':
       return <PoliciesSection canChange={isAdministrator} onSessionLost={onSessionLost} />;
+    case 'settings':
+      return <SettingsSection canChange={isAdministrator} onSessionLost={onSessionLost} />;
   }
 }

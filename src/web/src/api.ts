@@ -127,6 +127,17 @@ export const api = {
       role,
     }),
   removePerson: (name: string) => request<void>('DELETE', `/people/${encodeURIComponent(name)}`),
+  getRetention: () =>
+    request<{ detailDays: number; ceilingBytes: number | null }>('GET', '/settings/retention'),
+  changeRetention: (change: { detailDays: number; ceilingBytes: number | null }) =>
+    request<{ detailDays: number; ceilingBytes: number | null }>(
+      'PUT',
+      '/settings/retention',
+      change,
+    ),
+  getTimeZone: () => request<{ timeZone: string }>('GET', '/settings/time-zone'),
+  changeTimeZone: (timeZone: string) =>
+    request<{ timeZone: string }>('PUT', '/settings/time-zone', { timeZone }),
   listChangeLog: (params: URLSearchParams) =>
     request<{ entries: ChangeLogEntry[] }>('GET', `/change-log${queryString(params)}`),
   listPolicies: () => request<{ policies: PolicySummary[] }>('GET', '/policies'),

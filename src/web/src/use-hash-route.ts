@@ -27,6 +27,7 @@ export const ADMIN_SECTIONS = [
   'people',
   'change-log',
   'policies',
+  'settings',
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 
