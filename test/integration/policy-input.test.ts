@@ -64,6 +64,33 @@ describe(`policy input is taken as sent (${storeKind} store)`, () => {
     assert.deepEqual(await stored(), before);
   });
 
+  it("refuses settings the policy's kind never acts on, naming them, and stores nothing", async () => {
+    const before = await stored();
+    const forCollectors = await call('POST', '/api/v1/policies', {
+      name: 'Probes',
+      kind: 'collector',
+      settings: { usageAccounting: true, connectorId: { tagging: true } },
+    });
+    await refused(
+      forCollectors,
+      /settings\/usageAccounting, settings\/connectorId\.tagging: not used by collectors/,
+    );
+    const forAgents = await call('PUT', `/api/v1/policies/${policyId}`, {
+      settings: { networkDeliverySeconds: 60, connectorId: { replayProtection: true } },
+    });
+    await refused(
+      forAgents,
+      /settings\/networkDeliverySeconds, settings\/connectorId\.replayProtection: not used by agents/,
+    );
+    assert.deepEqual(await stored(), before);
+    const fine = await call('POST', '/api/v1/policies', {
+      name: 'Probes',
+      kind: 'collector',
+      settings: { networkDeliverySeconds: 120, connectorId: { replayProtection: true } },
+    });
+    assert.equal(fine.status, 200);
+  });
+
   it('still reads numbers from query strings', async () => {
     const response = await call('GET', '/api/v1/change-log?limit=2');
     assert.equal(response.status, 200);

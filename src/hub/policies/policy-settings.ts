@@ -97,3 +97,28 @@ export async function unknownCollectors(db: Queryable, settings: PolicySettings)
   const known = new Set(rows.map((row) => row.id));
   return listed.filter((id) => !known.has(id.toLowerCase()));
 }
+
+/** Settings only collectors act on; every other setting is the agents'. */
+const collectorSettings = new Set(['network', 'networkDeliverySeconds']);
+
+/**
+ * The settings in `settings` that components of `kind` never act on, as `field` or
+ * `field.part` paths: a policy for collectors that sets an agent's callback interval (or the
+ * other way round) would look applied and do nothing.
+ */
+export function settingsNotForKind(
+  kind: 'agent' | 'collector',
+  settings: Record<string, unknown>,
+): string[] {
+  const wrong: string[] = [];
+  for (const [field, value] of Object.entries(settings)) {
+    if (field === 'connectorId' && value && typeof value === 'object') {
+      // Agents tag; collectors check tags against replays.
+      const part = kind === 'agent' ? 'replayProtection' : 'tagging';
+      if (part in value) wrong.push(`connectorId.${part}`);
+    } else if (field !== 'connectorId' && collectorSettings.has(field) !== (kind === 'collector')) {
+      wrong.push(field);
+    }
+  }
+  return wrong;
+}

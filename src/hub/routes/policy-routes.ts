@@ -12,6 +12,7 @@ import {
 import { checkComponentPolicy } from '../policies/policy-assignment.js';
 import {
   policySettingsSchema,
+  settingsNotForKind,
   unknownCollectors,
   type PolicySettings,
 } from '../policies/policy-settings.js';
@@ -106,6 +107,7 @@ export async function policyRoutes(app: FastifyInstance, hub: HubContext) {
 
   app.post('/api/v1/policies', { ...admin, schema: { body: policyBody } }, async (request) => {
     const body = request.body as { name: string; kind: PolicyKind; settings: PolicySettings };
+    checkKind(body.kind, body.settings);
     await checkCollectors(body.settings);
     const created = await createPolicy(hub.store, body, request.caller!.actor).catch(refusal);
     return policyView(created);
@@ -128,6 +130,9 @@ export async function policyRoutes(app: FastifyInstance, hub: HubContext) {
     async (request) => {
       const { id } = request.params as { id: string };
       const { settings } = request.body as { settings: PolicySettings };
+      const current = await getPolicy(hub.store, id);
+      if (!current) throw new HttpError(404, 'policy_not_found', `no policy with id ${id}`);
+      checkKind(current.kind, settings);
       await checkCollectors(settings);
       const updated = await updatePolicy(hub.store, id, settings, request.caller!.actor);
       if (!updated) throw new HttpError(404, 'policy_not_found', `no policy with id ${id}`);
@@ -206,5 +211,17 @@ export async function policyRoutes(app: FastifyInstance, hub: HubContext) {
     '/api/v1/component/policy',
     null,
     async (body, session) => checkComponentPolicy(hub, session.senderId, body),
+  );
+}
+
+/** Refuses settings the policy's kind of component never acts on, naming them. */
+function checkKind(kind: PolicyKind, settings: PolicySettings): void {
+  const wrong = settingsNotForKind(kind, settings);
+  if (wrong.length === 0) return;
+  throw new HttpError(
+    400,
+    'invalid_request',
+    `settings/${wrong.join(', settings/')}: not used by ${kind}s; set it in a policy for ` +
+      `${kind === 'agent' ? 'collectors' : 'agents'}`,
   );
 }

@@ -45,7 +45,9 @@ export function PoliciesSection({ canChange, onSessionLost }: PoliciesSectionPro
             <td>{policy.kind}s</td>
             <td className="num">{policy.version}</td>
             <td>
-              {canChange ? (
+              {policy.kind !== 'agent' ? (
+                <span title="collectors do not call back">not used</span>
+              ) : canChange ? (
                 <IntervalForm policy={policy} onChanged={() => setGeneration((n) => n + 1)} />
               ) : (
                 intervalText(policy)
