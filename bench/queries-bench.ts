@@ -75,7 +75,8 @@ async function loadSite(store: Store, scale: Scale): Promise<void> {
     [scale.users, new Date(start + scale.days * dayMillis)],
   );
   await store.query(
-    `INSERT INTO policies (id, name, kind, settings) VALUES (md5('policy')::uuid, 'bench', 'agent', '{}')`,
+    `INSERT INTO policies (id, name, kind, settings)
+     VALUES (md5('policy')::uuid, 'bench', 'agent', '{}')`,
   );
   await store.query(
     `INSERT INTO component_groups (id, name, kind, policy_id)
@@ -110,7 +111,8 @@ async function loadDay(store: Store, scale: Scale, dayStart: Date): Promise<void
        LATERAL (SELECT h + (i % 60) * interval '1 minute' AS t) s`,
     [scale.machines, scale.processes, dayStart],
   );
-  const todays = `FROM callbacks c WHERE c.sampled_at >= $1 AND c.sampled_at < $1::timestamptz + interval '1 day'`;
+  const todays = `FROM callbacks c
+    WHERE c.sampled_at >= $1 AND c.sampled_at < $1::timestamptz + interval '1 day'`;
   const machineNumber = `('x' || substr(c.machine_id::text, 1, 7))::bit(28)::integer`;
   await store.query(
     `INSERT INTO machine_samples (machine_id, sampled_at, callback_id, cpu_percent, load1,
@@ -190,7 +192,8 @@ function queries(scale: Scale, now: number): Query[] {
 // The same uuid the SQL's md5(text)::uuid gives.
 function uuidOf(text: string): string {
   const hex = createHash('md5').update(text).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  const parts = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20)];
+  return [...parts, hex.slice(20, 32)].join('-');
 }
 
 async function timeQueries(store: Store, scale: Scale, label: string, goalMillis: number) {

@@ -34,7 +34,8 @@ try {
     firstMachine ||= hostname;
   }
   console.log(
-    `seeded ${machines} machines x ${callbacksEach} callbacks on the ${storeKind} store in ${((Date.now() - seededAt) / 1000).toFixed(1)} s`,
+    `seeded ${machines} machines x ${callbacksEach} callbacks on the ${storeKind} store in ` +
+      `${((Date.now() - seededAt) / 1000).toFixed(1)} s`,
   );
 
   const cookie = await hub.signInAsAdmin();
@@ -58,7 +59,8 @@ try {
     return body;
   };
 
-  const month = `from=${new Date(now - 30 * 24 * HOUR_MILLIS).toISOString()}&to=${new Date(now + 60_000).toISOString()}`;
+  const monthAgo = new Date(now - 30 * 24 * HOUR_MILLIS).toISOString();
+  const month = `from=${monthAgo}&to=${new Date(now + 60_000).toISOString()}`;
   const { lists } = (await get('/api/v1/lists')) as {
     lists: Array<{ name: string; timeRange: boolean }>;
   };
@@ -78,9 +80,10 @@ try {
     [firstMachine],
   );
   await time('machine page, a month', `/api/v1/machines/${machine!.id}?${month}`);
+  const firstAccount = `${firstMachine.replace(/\W/g, '')}@CORP.EXAMPLE`;
   await time(
     'user page history, a month',
-    `/api/v1/users/${encodeURIComponent(`${firstMachine.replace(/\W/g, '')}@CORP.EXAMPLE`)}/history?${month}`,
+    `/api/v1/users/${encodeURIComponent(firstAccount)}/history?${month}`,
   );
   await time('overview', '/api/v1/dashboard/overview');
 } finally {

@@ -61,7 +61,7 @@ describe(`storing callbacks in batches (${storeKind} store)`, () => {
     assert.equal(await countRows(test.store, 'machine_users'), 2);
   });
 
-  it('stores a batch prepared ahead once, the stored part of it and the unprepared too', async () => {
+  it('stores a batch prepared ahead once, its stored part and the unprepared too', async () => {
     const [agentA, agentB] = [
       await addTestComponent(test.store, 'agent'),
       await addTestComponent(test.store, 'agent'),

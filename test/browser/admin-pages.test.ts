@@ -25,7 +25,7 @@ describe(`the web UI's shell and administration (${storeKind} store)`, () => {
   const nav = () => ui.page.getByRole('navigation', { name: 'Main' });
   const heading = (name: string) => ui.page.getByRole('heading', { level: 1, name });
 
-  it('opens the overview, each administration section and Connector ID without errors', async () => {
+  it('opens the overview, every administration section and Connector ID, no errors', async () => {
     const { page } = ui;
     await heading('Overview').waitFor();
     const figures = page.getByRole('region', { name: 'Site figures' });
@@ -264,7 +264,7 @@ describe(`the web UI's shell and administration (${storeKind} store)`, () => {
     await ui.screenshot('machine-day');
   });
 
-  it('shows a viewer the policies without a way to change them, and no admin sections', async () => {
+  it('shows a viewer the policies with no way to change them, and no admin sections', async () => {
     const person = await createPerson(ui.site.hub.context.store, {
       name: 'vera',
       role: 'viewer',

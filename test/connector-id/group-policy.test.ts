@@ -50,7 +50,7 @@ describe(`Connector ID by group policy (${storeKind} store)`, () => {
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
   };
 
-  it("tags where the agent's policy turns tagging on, even with the site's setting off", async () => {
+  it("tags where the agent's policy turns tagging on, even with the site's off", async () => {
     assert.equal(await taggingForAgent(), false, 'the site default: off');
     await changeDefault('agent', { tagging: true });
     assert.equal(await taggingForAgent(), true);

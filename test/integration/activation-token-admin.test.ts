@@ -54,7 +54,7 @@ describe(`activation tokens listed and ended (${storeKind} store)`, () => {
     assert.ok(!JSON.stringify(body).includes(issued.body.token.split('.')[1]), 'no secret');
   });
 
-  it('ends a token at once: activation with it is refused, and the change log says who', async () => {
+  it('ends a token at once: activating with it is refused; the change log says who', async () => {
     const issued = await api('POST', '/api/v1/activation-tokens', { uses: 5 });
     const ended = await api('DELETE', `/api/v1/activation-tokens/${issued.body.id}`);
     assert.equal(ended.status, 204);

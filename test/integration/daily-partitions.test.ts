@@ -70,7 +70,7 @@ describe(`day partitions and retention (${storeKind} store)`, () => {
     await test?.cleanup();
   });
 
-  it('makes partitions for today and seven days ahead, and a second run changes nothing', async () => {
+  it('makes partitions for today and seven days ahead; a second run changes nothing', async () => {
     const clock = { now: startMillis };
     const runner = jobRunner(test.store, clock);
 
@@ -90,7 +90,7 @@ describe(`day partitions and retention (${storeKind} store)`, () => {
     assert.equal(again.kind === 'ran' && again.status === 'ok' && again.result.created, 0);
   });
 
-  it('keeps a row whose day has no partition and moves it into its day at maintenance', async () => {
+  it('keeps a row whose day has no partition, and files it by day at maintenance', async () => {
     const clock = { now: startMillis };
     const spooledAt = startMillis - 14 * dayMillis; // from an agent's offline spool
     const callbackId = await storeAt(test.store, agentId, spooledAt);
@@ -144,7 +144,7 @@ describe(`day partitions and retention (${storeKind} store)`, () => {
     }
   });
 
-  it('calls a row refused by a DEFAULT partition that its new day partition took a conflict', async () => {
+  it('calls a row refused as its DEFAULT partition became a day partition a conflict', async () => {
     // What a writer meets when a day partition is attached while its row was on the way to the
     // DEFAULT partition: intake tries such a batch again at once.
     const refused = await test.store
@@ -163,7 +163,7 @@ describe(`day partitions and retention (${storeKind} store)`, () => {
     assert.equal(classifyStoreError(refused), 'conflict');
   });
 
-  it('drops whole day partitions past the days kept, and keeps the rows of later days', async () => {
+  it('drops whole day partitions past the days kept, keeping the later days rows', async () => {
     const clock = { now: startMillis - 5 * dayMillis };
     const kept = await storeAt(test.store, agentId, startMillis - 29 * dayMillis);
     await storeAt(test.store, agentId, startMillis - 31 * dayMillis);

@@ -86,7 +86,7 @@ describe(`turning a store with rows into day partitions (${storeKind} store)`, (
     await cleanup?.();
   });
 
-  it('keeps every row, keeps duplicates out, and the maintainer files the rows by day', async () => {
+  it('keeps every row, keeps duplicates out; the maintainer files the rows by day', async () => {
     const migrations = await loadMigrations();
     await migrate(
       store,

@@ -45,7 +45,7 @@ describe(`policy input is taken as sent (${storeKind} store)`, () => {
     assert.match(body.message, field);
   };
 
-  it('refuses numbers and booleans sent as text, naming the field, and stores nothing', async () => {
+  it('refuses numbers and booleans sent as text, naming the field; stores nothing', async () => {
     const before = await stored();
     const cases: Array<[object, RegExp]> = [
       [{ callbackIntervalSeconds: '20' }, /callbackIntervalSeconds must be integer/],
@@ -64,7 +64,7 @@ describe(`policy input is taken as sent (${storeKind} store)`, () => {
     assert.deepEqual(await stored(), before);
   });
 
-  it("refuses settings the policy's kind never acts on, naming them, and stores nothing", async () => {
+  it("refuses settings the policy's kind never acts on, naming them; stores nothing", async () => {
     const before = await stored();
     const forCollectors = await call('POST', '/api/v1/policies', {
       name: 'Probes',
@@ -80,7 +80,10 @@ describe(`policy input is taken as sent (${storeKind} store)`, () => {
     });
     await refused(
       forAgents,
-      /settings\/networkDeliverySeconds, settings\/connectorId\.replayProtection: not used by agents/,
+      new RegExp(
+        'settings/networkDeliverySeconds, settings/connectorId\\.replayProtection: ' +
+          'not used by agents',
+      ),
     );
     assert.deepEqual(await stored(), before);
     const fine = await call('POST', '/api/v1/policies', {

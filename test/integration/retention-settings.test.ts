@@ -77,7 +77,7 @@ describe(`retention settings over the API and the console (${storeKind} store)`,
     });
   });
 
-  it('is shown and set with strata admin retention, and removing the ceiling takes off', async () => {
+  it('is shown and set with strata admin retention; removing the ceiling takes off', async () => {
     const store = [
       '--data-dir',
       base,

@@ -34,7 +34,8 @@ const direct: Record<string, { dimension: string; metric: string; sql: string }>
   machineCpu: {
     dimension: 'machine',
     metric: 'cpu_percent',
-    sql: 'SELECT machine_id::text AS key, sampled_at AS t, cpu_percent::float8 AS v FROM machine_samples',
+    sql: `SELECT machine_id::text AS key, sampled_at AS t, cpu_percent::float8 AS v
+          FROM machine_samples`,
   },
   groupCpu: {
     dimension: 'group',

@@ -229,7 +229,7 @@ describe(`who may call each route (${storeKind} store)`, () => {
     }
   };
 
-  it('lets an administrator token with one scope through exactly where that scope matches', async () => {
+  it('lets an administrator token with one scope through exactly where it matches', async () => {
     for (const scope of tokenScopes) await walkScoped('administrator', [scope]);
   });
 

@@ -153,7 +153,7 @@ describe(`search across the data (${storeKind} store)`, () => {
   });
 });
 
-describe(`the names dictionary filled from stored data by its migration (${storeKind} store)`, () => {
+describe(`the names dictionary filled from stored data (${storeKind} store)`, () => {
   it('holds every process and application name already stored, with machine counts', async () => {
     const test = await createTestStore();
     try {

@@ -140,7 +140,9 @@ describe(`security checks and usage hours (${storeKind} store)`, () => {
       },
     ];
     assert.equal((await agent.callbackNow()).status, 'delivered');
-    const period = `from=${encodeURIComponent(at(-2 * hour))}&to=${encodeURIComponent(at(4 * hour))}`;
+    const between = (from: number, to: number) =>
+      `from=${encodeURIComponent(at(from))}&to=${encodeURIComponent(at(to))}`;
+    const period = between(-2 * hour, 4 * hour);
 
     const before = await api('GET', `/api/v1/usage-hours?${period}`);
     assert.equal(before.status, 200);
@@ -163,16 +165,13 @@ describe(`security checks and usage hours (${storeKind} store)`, () => {
     });
     assert.equal(body.machinesNotAccounted, 0);
 
-    const clipped = await api(
-      'GET',
-      `/api/v1/usage-hours?from=${encodeURIComponent(at(2 * hour))}&to=${encodeURIComponent(at(3 * hour))}`,
-    );
+    const clipped = await api('GET', `/api/v1/usage-hours?${between(2 * hour, 3 * hour)}`);
     const ada = clipped.body.rows.find((row: any) => row.account === 'ada');
     assert.equal(ada.hours, 0.5, 'only the part of a session inside the period counts');
     assert.equal(ada.sessions, 1);
   });
 
-  it("counts this month by default, from midnight of its first day in the site's zone", async () => {
+  it("counts this month by default, from its first midnight in the site's zone", async () => {
     const zone = await api('PUT', '/api/v1/settings/time-zone', { timeZone: 'Asia/Tokyo' });
     assert.equal(zone.status, 200, JSON.stringify(zone.body));
     const { body } = await api('GET', '/api/v1/usage-hours');

@@ -103,7 +103,9 @@ export async function securityFindings(
         findings.push({
           ...base,
           check: 'agent_version',
-          message: `the agent has not reported its version yet; the policy asks for ${minimum} or later`,
+          message:
+            'the agent has not reported its version yet; ' +
+            `the policy asks for ${minimum} or later`,
           detail: { version: null, minimum },
         });
       } else if (compareVersions(row.agent_version, minimum) < 0) {

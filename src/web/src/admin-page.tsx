@@ -1,6 +1,7 @@
 /**
  * Administration: collectors and agents, activation tokens, people and roles, the change log,
- * policies and site settings. Everyone signed in sees what the hub shows their role; only administrators
+ * policies and site settings. Everyone signed in sees what the hub shows their role; only
+ * administrators
  * see the sections and the actions that need that role.
  */
 import { ChangeLogSection } from './change-log-section';

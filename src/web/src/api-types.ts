@@ -2,6 +2,7 @@
  * Shapes of the hub's JSON API (version 1) as the web UI reads them. Numbers that come from
  * samples are null until the machine's first callback has been stored.
  */
+import type { ActivationTokenView } from '../../protocol/activation-token-view';
 import type { MachineSample } from '../../protocol/callback-schema';
 
 export type {
@@ -180,7 +181,7 @@ export interface PolicySummary {
 }
 
 /** An activation token as issued; the secret is shown once. */
-export type { ActivationTokenView as ActivationTokenSummary } from '../../protocol/activation-token-view';
+export type ActivationTokenSummary = ActivationTokenView;
 
 export interface IssuedActivationToken {
   token: string;

@@ -16,7 +16,8 @@ const text = (value: unknown): string | null =>
       ? String(value)
       : null;
 
-/** The machine a row's machine cell names: `lastMachineId` beside `lastMachine`, else `machineId`. */
+/** The machine a row's machine cell names: `lastMachineId` beside `lastMachine`, else
+ * `machineId`. */
 const machineIdOf = (column: string, row: Row) => text(row[`${column}Id`]) ?? text(row.machineId);
 
 /** The page a cell links to, or null when it is plain text. */

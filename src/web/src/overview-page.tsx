@@ -34,14 +34,16 @@ export function OverviewPage({ onSessionLost }: { onSessionLost: () => void }) {
 function SiteFigures({ overview }: { overview: DashboardOverview }) {
   const { machines, users, collectors, freshness, scores } = overview;
   const scored = BANDS.reduce((sum, band) => sum + scores[band], 0);
+  const machinesText = `${machines.reporting} of ${machines.total} reported in the last day`;
+  const usersText = `${users.active} of ${users.total} active`;
+  const collectorsText = `${collectors.reporting} of ${collectors.total} reporting`;
   return (
     <>
       <section aria-label="Site figures" className="facts">
         <p>
-          <a href={hashFor(['machines'])}>Machines</a>: {machines.reporting} of {machines.total}{' '}
-          reported in the last day · <a href={hashFor(['users'])}>Users</a>: {users.active} of{' '}
-          {users.total} active · <a href="#/admin/collectors">Collectors</a>: {collectors.reporting}{' '}
-          of {collectors.total} reporting
+          <a href={hashFor(['machines'])}>Machines</a>: {machinesText} ·{' '}
+          <a href={hashFor(['users'])}>Users</a>: {usersText} ·{' '}
+          <a href="#/admin/collectors">Collectors</a>: {collectorsText}
         </p>
         <p className="range-note">
           Latest callback {formatZonedTime(freshness.latestCallbackAt)}; latest day rolled up{' '}

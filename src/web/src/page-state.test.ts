@@ -63,7 +63,7 @@ describe('page state in the address', () => {
     });
   });
 
-  it('resolves presets to the next whole minute and refuses a custom range that runs backwards', () => {
+  it('resolves presets to the next whole minute, refuses a custom range running backwards', () => {
     const now = Date.parse('2026-12-04T10:00:30Z');
     const day = readTimeRange(new URLSearchParams('range=day'), now);
     assert.equal(new Date(day.toMillis).toISOString(), '2026-12-04T10:01:00.000Z');

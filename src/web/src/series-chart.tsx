@@ -67,7 +67,8 @@ export function TimeSeriesChart({ series, range, label }: TimeSeriesChartProps) 
       if (values.length === 0) return `${one.name}: no data`;
       const format = FORMATTERS[one.unit];
       const average = values.reduce((sum, value) => sum + value, 0) / values.length;
-      return `${one.name} over ${values.length} points: average ${format(average)}, peak ${format(Math.max(...values))}`;
+      const peak = format(Math.max(...values));
+      return `${one.name} over ${values.length} points: average ${format(average)}, peak ${peak}`;
     })
     .join('; ');
   return <div ref={container} className="chart" role="img" aria-label={summary} />;
